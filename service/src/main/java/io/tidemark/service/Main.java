@@ -1,5 +1,7 @@
 package io.tidemark.service;
 
+import io.tidemark.service.replay.ReplayCommand;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,12 +11,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tidemark 0.1.0",
     description = "Real-time stream processing on Apache Pekko.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Initialise logging before any thread logs, so that no early message is lost or replayed.
+    LoggerFactory.getILoggerFactory();
     System.exit(new CommandLine(new Main()).execute(args));
   }
 

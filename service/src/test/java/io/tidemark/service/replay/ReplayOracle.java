@@ -174,9 +174,7 @@ final class ReplayOracle {
       boolean duplicate =
           mine.stream()
               .anyMatch(
-                  a ->
-                      a.txnId().equals(t.txnId())
-                          && a.ts() > max - FRAUD_LATENESS - FRAUD_WINDOW);
+                  a -> a.txnId().equals(t.txnId()) && a.ts() > max - FRAUD_LATENESS - FRAUD_WINDOW);
       if (duplicate) {
         fraudDuplicates++;
       } else if (max != Long.MIN_VALUE && t.ts() < max - FRAUD_LATENESS) {

@@ -1,6 +1,7 @@
 package io.tidemark.streams.clicks;
 
 import io.tidemark.streams.event.Click;
+import io.tidemark.streams.event.Received;
 import io.tidemark.streams.time.Timed;
 import io.tidemark.streams.time.WindowAggregation;
 import io.tidemark.streams.time.WindowOperator;
@@ -9,6 +10,7 @@ import io.tidemark.streams.time.WindowSnapshot;
 import io.tidemark.streams.time.WindowStage;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Flow;
 
@@ -27,6 +29,25 @@ public final class ClickstreamWindows {
         new PageViews(settings.pageViewsWindow().toMillis()),
         new UniqueVisitors(
             settings.visitorsWindow().toMillis(), settings.estimator(), settings.lgK()));
+  }
+
+  /** Both computations over events that carry a click, e.g. {@link Received} clicks. */
+  public static <T> List<WindowAggregation<T, ?, ?, ?>> computations(
+      ClickstreamSettings settings, Function<? super T, Click> click) {
+    return computations(settings).stream()
+        .<WindowAggregation<T, ?, ?, ?>>map(computation -> computation.on(click))
+        .toList();
+  }
+
+  /**
+   * The window stage of one click partition over received records: verdicts carry the original
+   * bytes, so that a {@code TOO_LATE} record is dead-lettered as it arrived.
+   */
+  public static Flow<Timed<Received<Click>>, WindowOutput, NotUsed> receivedFlow(
+      ClickstreamSettings settings, Optional<WindowSnapshot> restoreFrom) {
+    return WindowStage.flow(
+            computations(settings, Received<Click>::event), settings.windows(), restoreFrom)
+        .named("tidemark-clickstream-windows");
   }
 
   /** A plain operator for one partition, for batch use and benchmarks. */

@@ -1,5 +1,7 @@
 package io.tidemark.streams.time;
 
+import java.util.function.Function;
+
 /**
  * One windowed computation over a stream of events, in the style of Flink's {@code
  * AggregateFunction}: how to key an event, how to fold it into a per-window accumulator, and how to
@@ -47,4 +49,64 @@ public interface WindowAggregation<E, K extends Comparable<K>, A, R> {
 
   /** Reads a key written by {@link #serializeKey}. */
   K deserializeKey(byte[] bytes);
+
+  /**
+   * This computation over events of another type that carry an {@code E}: e.g. a decoded click
+   * together with the original record bytes, so that a {@code TOO_LATE} verdict can dead-letter the
+   * record as it was received.
+   */
+  default <T> WindowAggregation<T, K, A, R> on(Function<? super T, ? extends E> view) {
+    WindowAggregation<E, K, A, R> self = this;
+    return new WindowAggregation<>() {
+      @Override
+      public String name() {
+        return self.name();
+      }
+
+      @Override
+      public long sizeMillis() {
+        return self.sizeMillis();
+      }
+
+      @Override
+      public K key(T event) {
+        return self.key(view.apply(event));
+      }
+
+      @Override
+      public A createAccumulator() {
+        return self.createAccumulator();
+      }
+
+      @Override
+      public A add(A accumulator, T event) {
+        return self.add(accumulator, view.apply(event));
+      }
+
+      @Override
+      public R result(A accumulator) {
+        return self.result(accumulator);
+      }
+
+      @Override
+      public byte[] serializeAccumulator(A accumulator) {
+        return self.serializeAccumulator(accumulator);
+      }
+
+      @Override
+      public A deserializeAccumulator(byte[] bytes) {
+        return self.deserializeAccumulator(bytes);
+      }
+
+      @Override
+      public byte[] serializeKey(K key) {
+        return self.serializeKey(key);
+      }
+
+      @Override
+      public K deserializeKey(byte[] bytes) {
+        return self.deserializeKey(bytes);
+      }
+    };
+  }
 }
