@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -99,9 +102,12 @@ final class ReplayOutput {
     }
   }
 
-  private static void writeDeadLetters(OutputStream out, Collection<DeadLetter> letters)
+  /** Writes dead letters in offset order (decoding and windowing find them on two threads). */
+  private static void writeDeadLetters(OutputStream out, List<DeadLetter> letters)
       throws IOException {
-    for (DeadLetter letter : letters) {
+    List<DeadLetter> inOrder = new ArrayList<>(letters);
+    inOrder.sort(Comparator.comparingLong(DeadLetter::offset));
+    for (DeadLetter letter : inOrder) {
       out.write(DeadLetterJson.encode(letter));
       out.write('\n');
     }
@@ -122,6 +128,7 @@ final class ReplayOutput {
       writeCounters(json, fraud.counts, "accepted");
       json.writeEndObject();
       json.writeEndObject();
+      json.writeRaw('\n');
     }
   }
 
