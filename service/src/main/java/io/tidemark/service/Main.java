@@ -19,7 +19,12 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // Initialise logging before any thread logs, so that no early message is lost or replayed.
     LoggerFactory.getILoggerFactory();
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with every subcommand, as {@code main} runs it. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   @Override

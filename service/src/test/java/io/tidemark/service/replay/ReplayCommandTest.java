@@ -19,7 +19,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code tidemark generate} then {@code tidemark replay}, through the command line, on a data set
@@ -183,7 +182,7 @@ class ReplayCommandTest {
   }
 
   private static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    return Main.commandLine().execute(args);
   }
 
   private static Path clicks() {
