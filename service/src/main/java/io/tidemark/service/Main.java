@@ -1,5 +1,6 @@
 package io.tidemark.service;
 
+import io.tidemark.service.generate.GenerateCommand;
 import io.tidemark.service.replay.ReplayCommand;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tidemark 0.1.0",
     description = "Real-time stream processing on Apache Pekko.",
-    subcommands = {ReplayCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {GenerateCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -43,7 +43,7 @@ public final class EventCodec {
   public static final int MAX_NESTING_DEPTH = 100_000;
 
   private static final int MAX_DETAIL_LENGTH = 200;
-  private static final int TS_DIGITS = 13; // every integer in [MIN_TS, END_TS) has 13 digits
+  private static final int TS_MAX_DIGITS = 13; // END_TS has 13 digits
 
   private static final String[] CLICK_FIELDS = {"eventId", "userId", "url", "ts"};
   private static final String[] TRANSACTION_FIELDS = {"txnId", "userId", "amount", "country", "ts"};
@@ -278,9 +278,9 @@ public final class EventCodec {
 
   private static Object readTs(JsonParser p, JsonToken token) throws IOException {
     if (token == JsonToken.VALUE_NUMBER_INT) {
-      // JSON integers have no leading zeros, so a longer token (or a sign) is out of range;
-      // checking the length first also keeps huge integers away from BigInteger.
-      if (p.getTextLength() != TS_DIGITS) {
+      // JSON integers have no leading zeros, so a longer token is out of range; checking the
+      // length first also keeps huge integers away from BigInteger and overflow errors.
+      if (p.getTextLength() > TS_MAX_DIGITS) {
         return Problem.OUT_OF_RANGE;
       }
       long ts = p.getLongValue();
