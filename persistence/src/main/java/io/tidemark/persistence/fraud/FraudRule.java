@@ -37,7 +37,7 @@ public final class FraudRule {
     if (txn.ts() < minus(state.maxTs(), settings.allowedLatenessMillis())) {
       return new Decision.TooLate(txn, state.maxTs(), settings.allowedLatenessMillis());
     }
-    List<Retained> withArrival = insert(state.retained(), Retained.of(txn, false));
+    List<Retained> withArrival = state.with(Retained.of(txn, false));
     List<FraudAlert> alerts = newlyFlagged(withArrival, txn, settings);
     long maxTs = Math.max(state.maxTs(), txn.ts());
     long horizon = minus(minus(maxTs, settings.allowedLatenessMillis()), settings.windowMillis());
@@ -52,8 +52,8 @@ public final class FraudRule {
   private static List<FraudAlert> newlyFlagged(
       List<Retained> txns, Transaction arrival, FraudSettings settings) {
     long window = settings.windowMillis();
-    int first = firstAfter(txns, arrival.ts() - 1);
-    int left = firstAfter(txns, arrival.ts() - window);
+    int first = FraudState.firstAfter(txns, arrival.ts() - 1);
+    int left = FraudState.firstAfter(txns, arrival.ts() - window);
     int right = left;
     CountryCounts countries = new CountryCounts();
     List<FraudAlert> alerts = new ArrayList<>();
@@ -117,31 +117,6 @@ public final class FraudRule {
       Collections.sort(countries);
       return countries;
     }
-  }
-
-  /** A copy of the ordered {@code txns} with {@code r} (whose txnId is not among them) in place. */
-  private static List<Retained> insert(List<Retained> txns, Retained r) {
-    int at = -Collections.binarySearch(txns, r, Retained.ORDER) - 1;
-    List<Retained> copy = new ArrayList<>(txns.size() + 1);
-    copy.addAll(txns.subList(0, at));
-    copy.add(r);
-    copy.addAll(txns.subList(at, txns.size()));
-    return copy;
-  }
-
-  /** Index of the first transaction with {@code ts > bound} in the ordered {@code txns}. */
-  private static int firstAfter(List<Retained> txns, long bound) {
-    int lo = 0;
-    int hi = txns.size();
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (txns.get(mid).ts() <= bound) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   /** {@code a - b} for {@code b >= 0}, stopping at {@link Long#MIN_VALUE} instead of wrapping. */

@@ -2,6 +2,7 @@ package io.tidemark.persistence.fraud;
 
 import io.tidemark.streams.event.Transaction;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -45,6 +46,10 @@ public record FraudState(long maxTs, List<Retained> retained) {
     static Retained of(Transaction txn, boolean flagged) {
       return new Retained(txn.txnId(), txn.ts(), txn.country(), flagged);
     }
+
+    Retained asFlagged() {
+      return new Retained(txnId, ts, country, true);
+    }
   }
 
   private static final FraudState EMPTY = new FraudState(Long.MIN_VALUE, List.of());
@@ -52,9 +57,12 @@ public record FraudState(long maxTs, List<Retained> retained) {
   public FraudState {
     retained = List.copyOf(retained);
     for (int i = 1; i < retained.size(); i++) {
-      if (Retained.ORDER.compare(retained.get(i - 1), retained.get(i)) >= 0) {
+      Retained previous = retained.get(i - 1);
+      Retained current = retained.get(i);
+      if (previous.ts() > current.ts()
+          || previous.ts() == current.ts() && previous.txnId().compareTo(current.txnId()) >= 0) {
         throw new IllegalArgumentException(
-            "retained transactions out of order at " + retained.get(i).txnId());
+            "retained transactions out of order at " + current.txnId());
       }
     }
   }
@@ -66,29 +74,18 @@ public record FraudState(long maxTs, List<Retained> retained) {
 
   /**
    * The state after {@code event}: maxTs raised to the transaction's ts, the transaction added, the
-   * alerted transactions marked flagged, and everything with {@code ts <= retainAfterTs} dropped.
-   * One pass over the retained transactions.
+   * alerted transactions marked flagged, and everything with {@code ts <= retainAfterTs} dropped (a
+   * prefix, as the list is ordered by ts). A few array copies, one more pass only when the event
+   * carries alerts.
    */
   public FraudState apply(TransactionAccepted event) {
     Transaction txn = event.transaction();
-    Set<String> flagged = new HashSet<>();
-    for (FraudAlert alert : event.alerts()) {
-      flagged.add(alert.txnId());
-    }
-    Retained arrival = Retained.of(txn, flagged.contains(txn.txnId()));
-    long horizon = event.retainAfterTs();
-    List<Retained> next = new ArrayList<>(retained.size() + 1);
-    boolean inserted = false;
-    for (Retained r : retained) {
-      if (!inserted && Retained.ORDER.compare(arrival, r) < 0) {
-        addIfKept(next, arrival, horizon);
-        inserted = true;
-      }
-      boolean nowFlagged = r.flagged() || flagged.contains(r.txnId());
-      addIfKept(next, nowFlagged == r.flagged() ? r : markFlagged(r), horizon);
-    }
-    if (!inserted) {
-      addIfKept(next, arrival, horizon);
+    List<Retained> next = with(Retained.of(txn, false));
+    next = next.subList(firstAfter(next, event.retainAfterTs()), next.size());
+    if (!event.alerts().isEmpty()) {
+      Set<String> flagged = new HashSet<>();
+      event.alerts().forEach(alert -> flagged.add(alert.txnId()));
+      next.replaceAll(r -> r.flagged() || !flagged.contains(r.txnId()) ? r : r.asFlagged());
     }
     return new FraudState(Math.max(maxTs, txn.ts()), next);
   }
@@ -103,13 +100,33 @@ public record FraudState(long maxTs, List<Retained> retained) {
     return false;
   }
 
-  private static void addIfKept(List<Retained> into, Retained r, long horizon) {
-    if (r.ts() > horizon) {
-      into.add(r);
+  /**
+   * A new, mutable copy of {@link #retained()} with {@code arrival}, whose txnId is new, in place.
+   */
+  List<Retained> with(Retained arrival) {
+    int at = -Collections.binarySearch(retained, arrival, Retained.ORDER) - 1;
+    if (at < 0) {
+      throw new IllegalArgumentException("already retained: " + arrival.txnId());
     }
+    List<Retained> copy = new ArrayList<>(retained.size() + 1);
+    copy.addAll(retained.subList(0, at));
+    copy.add(arrival);
+    copy.addAll(retained.subList(at, retained.size()));
+    return copy;
   }
 
-  private static Retained markFlagged(Retained r) {
-    return new Retained(r.txnId(), r.ts(), r.country(), true);
+  /** Index of the first transaction with {@code ts > bound} in the ordered {@code txns}. */
+  static int firstAfter(List<Retained> txns, long bound) {
+    int lo = 0;
+    int hi = txns.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (txns.get(mid).ts() <= bound) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 }
