@@ -161,8 +161,8 @@ class ReplayCommandTest {
     assertEquals(want.counted, got.get(counted).asLong(), counted);
     Map<String, Long> reasons = new TreeMap<>();
     got.get("deadLetters")
-        .fields()
-        .forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asLong()));
+        .properties()
+        .forEach(e -> reasons.put(e.getKey(), e.getValue().asLong()));
     Map<String, Long> wanted = new TreeMap<>();
     want.deadLetters.forEach((reason, n) -> wanted.put(reason.name(), n));
     assertEquals(wanted, reasons, "dead letters by reason");
