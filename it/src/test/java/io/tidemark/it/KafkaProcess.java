@@ -36,6 +36,7 @@ final class KafkaProcess implements AutoCloseable {
                 List.of(
                     java,
                     "-Xmx512m",
+                    "-XX:TieredStopAtLevel=1",
                     "-cp",
                     System.getProperty("java.class.path"),
                     EmbeddedKafka.class.getName(),
@@ -54,7 +55,9 @@ final class KafkaProcess implements AutoCloseable {
       return new KafkaProcess(process, bootstrap);
     } catch (Exception e) {
       process.destroyForcibly().waitFor();
-      throw new IllegalStateException("Kafka process did not get ready; see " + logFile, e);
+      List<String> lines = Files.exists(logFile) ? Files.readAllLines(logFile) : List.of();
+      String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+      throw new IllegalStateException("Kafka process did not get ready; its output:\n" + tail, e);
     }
   }
 
@@ -99,11 +102,16 @@ final class KafkaProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) {
       process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
     }
   }

@@ -63,7 +63,7 @@ class SchemaIT {
             s.executeQuery(
                 "SELECT version FROM "
                     + SCHEMA
-                    + ".flyway_schema_history WHERE success ORDER BY installed_rank")) {
+                    + ".flyway_schema_history WHERE success AND version IS NOT NULL ORDER BY installed_rank")) {
       while (rs.next()) {
         versions.add(rs.getString(1));
       }

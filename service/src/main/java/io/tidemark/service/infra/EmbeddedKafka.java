@@ -209,24 +209,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("transaction.state.log.num.partitions", "1");
     p.put("default.replication.factor", "1");
     p.put("min.insync.replicas", "1");
-    // Development speed: no rebalance delay, small segments and indexes.
+    // Development speed: no rebalance delay, quick unfencing, small segments and indexes.
     p.put("group.initial.rebalance.delay.ms", "0");
+    p.put("broker.heartbeat.interval.ms", "500");
     p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
     p.put("log.index.size.max.bytes", String.valueOf(1024 * 1024));
     return p;
   }
 
-  /** What {@code kafka-storage format --ignore-formatted} does: a no-op on a formatted dir. */
+  /**
+   * What {@code kafka-storage format} does, for a new directory only: a formatted one keeps its
+   * cluster id (formatting again, even with {@code --ignore-formatted}, would check it against a
+   * fresh one and fail).
+   */
   private static void format(Properties props, Path dataDir) {
+    if (Files.exists(Path.of(props.getProperty("log.dirs"), "meta.properties"))) {
+      return;
+    }
     try {
       Files.createDirectories(dataDir);
       Path config = dataDir.resolve("server.properties");
       try (Writer out = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
         props.store(out, "Written by EmbeddedKafka on each start");
       }
-      String[] args = {
-        "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString(), "--ignore-formatted"
-      };
+      String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()};
       PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
       int exit = StorageTool.execute(args, quiet);
       if (exit != 0) {
