@@ -37,7 +37,7 @@ import org.apache.pekko.stream.javadsl.Sink;
  * <p>Instances are single-use; the stream's last stage is the only writer of the collected state,
  * which is read after the stream completes.
  */
-final class ClickReplay {
+public final class ClickReplay {
 
   static final String SOURCE = "clicks";
 
@@ -59,12 +59,12 @@ final class ClickReplay {
 
   private final ClickstreamSettings settings;
 
-  ClickReplay(ClickstreamSettings settings) {
+  public ClickReplay(ClickstreamSettings settings) {
     this.settings = settings;
   }
 
   /** Replays {@code file} as partition 0; completes when every record is accounted for. */
-  CompletionStage<Done> run(Path file, ActorSystem<?> system) {
+  public CompletionStage<Done> run(Path file, ActorSystem<?> system) {
     return JsonLines.source(file)
         // decode each line; bad ones become dead letters right here
         .mapConcat(this::decode)
@@ -125,6 +125,16 @@ final class ClickReplay {
     } else {
       counts.deadLetter(Reason.TOO_LATE);
     }
+  }
+
+  /** Records read so far, good and bad. */
+  public long consumed() {
+    return progress.get();
+  }
+
+  /** Result rows of both computations after the run. */
+  public int rows() {
+    return pageViewRows.size() + visitorRows.size();
   }
 
   /** The page-view count of a final row. */
