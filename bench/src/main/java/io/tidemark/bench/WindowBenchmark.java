@@ -1,5 +1,6 @@
 package io.tidemark.bench;
 
+import com.typesafe.config.ConfigFactory;
 import io.tidemark.streams.clicks.ClickstreamSettings;
 import io.tidemark.streams.clicks.ClickstreamWindows;
 import io.tidemark.streams.clicks.UniqueVisitors.Estimator;
@@ -53,7 +54,6 @@ public class WindowBenchmark {
   private ClickstreamSettings settings;
   private Click[] clicks;
   private List<Timed<Click>> timed;
-  private ActorSystem system;
 
   @Setup
   public void setUp() {
@@ -69,13 +69,25 @@ public class WindowBenchmark {
         IntStream.range(0, clicks.length)
             .mapToObj(i -> new Timed<>(i, clicks[i].ts(), clicks[i]))
             .toList();
-    system = ActorSystem.create("WindowBenchmark");
   }
 
-  @TearDown
-  public void tearDown() throws Exception {
-    system.terminate();
-    system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  /** The actor system of the stage benchmark, quiet so that it does not garble JMH's output. */
+  @State(Scope.Benchmark)
+  public static class Pekko {
+    ActorSystem system;
+
+    @Setup
+    public void start() {
+      system =
+          ActorSystem.create(
+              "WindowBenchmark", ConfigFactory.parseString("pekko.loglevel = WARNING"));
+    }
+
+    @TearDown
+    public void stop() throws Exception {
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
   }
 
   /** The plain operator: both computations, verdicts counted, final flush included. */
@@ -93,10 +105,10 @@ public class WindowBenchmark {
   /** The same through the window stage, materialized over an in-memory source. */
   @Benchmark
   @OperationsPerInvocation(CLICKS)
-  public long stage() throws Exception {
+  public long stage(Pekko pekko) throws Exception {
     return Source.from(timed)
         .via(ClickstreamWindows.flow(settings))
-        .runWith(Sink.fold(0L, (n, out) -> n + 1), system)
+        .runWith(Sink.fold(0L, (n, out) -> n + 1), pekko.system)
         .toCompletableFuture()
         .get(60, TimeUnit.SECONDS);
   }
