@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemark.service.Main;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -87,7 +88,7 @@ class GenerateCommandTest {
     assertEquals(0, run.exitCode(), run.err());
 
     Generator generator = new Generator(GeneratorSettings.defaults().withCounts(1500, 200));
-    java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
     generator
         .clicks()
         .forEachRemaining(

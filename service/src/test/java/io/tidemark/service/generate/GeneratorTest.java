@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.streams.event.Reason;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -174,7 +175,7 @@ class GeneratorTest {
     for (List<GeneratedRecord> file : List.of(CLICKS, TRANSACTIONS)) {
       Set<String> seen = new HashSet<>();
       for (GeneratedRecord record : file) {
-        String text = new String(record.value(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String text = new String(record.value(), StandardCharsets.ISO_8859_1);
         boolean duplicate =
             record.kind() == Injected.CLICK_DUPLICATE || record.kind() == Injected.TXN_DUPLICATE;
         if (duplicate) {
@@ -229,8 +230,6 @@ class GeneratorTest {
   }
 
   static String describe(GeneratedRecord record) {
-    return record.kind()
-        + " "
-        + new String(record.value(), java.nio.charset.StandardCharsets.UTF_8);
+    return record.kind() + " " + new String(record.value(), StandardCharsets.UTF_8);
   }
 }
