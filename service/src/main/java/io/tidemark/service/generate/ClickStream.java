@@ -1,6 +1,22 @@
 package io.tidemark.service.generate;
 
-import static io.tidemark.service.generate.Injected.*;
+import static io.tidemark.service.generate.Injected.CLICK_DUPLICATE;
+import static io.tidemark.service.generate.Injected.CLICK_FIVE_MINUTE_START;
+import static io.tidemark.service.generate.Injected.CLICK_IN_ORDER;
+import static io.tidemark.service.generate.Injected.CLICK_LATE_IN_ALLOWED;
+import static io.tidemark.service.generate.Injected.CLICK_MEDIUM_DISORDER;
+import static io.tidemark.service.generate.Injected.CLICK_MINUTE_LAST_MS;
+import static io.tidemark.service.generate.Injected.CLICK_MINUTE_START;
+import static io.tidemark.service.generate.Injected.CLICK_SMALL_DISORDER;
+import static io.tidemark.service.generate.Injected.CLICK_TOO_LATE_FOR_ALL;
+import static io.tidemark.service.generate.Injected.CLICK_TOO_LATE_FOR_PAGEVIEWS;
+import static io.tidemark.service.generate.Injected.VALID_DUPLICATE_KEYS;
+import static io.tidemark.service.generate.Injected.VALID_ESCAPES;
+import static io.tidemark.service.generate.Injected.VALID_MAX_LENGTH;
+import static io.tidemark.service.generate.Injected.VALID_MIN_TS;
+import static io.tidemark.service.generate.Injected.VALID_UNICODE;
+import static io.tidemark.service.generate.Injected.VALID_UNKNOWN_FIELDS;
+import static io.tidemark.service.generate.Injected.VALID_WHITESPACE;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;

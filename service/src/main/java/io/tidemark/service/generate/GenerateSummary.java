@@ -3,6 +3,7 @@ package io.tidemark.service.generate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The outcome of one {@code tidemark generate} run, rendered for people by {@link #render()}.
@@ -38,7 +39,7 @@ public record GenerateSummary(List<FileSummary> files, int fraudPatternUsers, lo
           .forEach((reason, n) -> out.append(' ').append(reason).append(' ').append(n));
       out.append('\n');
       file.kinds().entrySet().stream()
-          .sorted(java.util.Map.Entry.comparingByKey())
+          .sorted(Map.Entry.comparingByKey())
           .forEach(
               e ->
                   out.append(

@@ -91,7 +91,7 @@ public enum Injected {
   // ---- both: malformed JSON ------------------------------------------------------------------
   /** A valid record cut short. */
   MALFORMED_TRUNCATED(Scope.BOTH, Reason.MALFORMED_JSON, false),
-  /** Something after the object: {@code }}, {@code x}, a second object, a number. */
+  /** Something after the object: a closing brace, {@code x}, a second object, a number. */
   MALFORMED_TRAILING_GARBAGE(Scope.BOTH, Reason.MALFORMED_JSON, false),
   /** A comma before the closing brace. */
   MALFORMED_TRAILING_COMMA(Scope.BOTH, Reason.MALFORMED_JSON, false),

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Turns a valid record of either topic into a record of a requested {@link Injected} kind that is
@@ -103,10 +104,9 @@ final class Mutations {
       case MISSING_NULL -> utf8(f.set(rotate(required, turn), "null").render());
       case MISSING_WRONG_CASE -> {
         String name = rotate(required, turn);
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         yield utf8(
-            f.rename(name, lower.equals(name) ? name.toUpperCase(java.util.Locale.ROOT) : lower)
-                .render());
+            f.rename(name, lower.equals(name) ? name.toUpperCase(Locale.ROOT) : lower).render());
       }
       case MISSING_AND_INVALID ->
           utf8(f.set(required.get(0), "42").remove(required.get(required.size() - 1)).render());

@@ -1,14 +1,29 @@
 package io.tidemark.service.generate;
 
-import static io.tidemark.service.generate.Injected.*;
+import static io.tidemark.service.generate.Injected.TXN_AMOUNT_FORMS;
+import static io.tidemark.service.generate.Injected.TXN_DUPLICATE;
+import static io.tidemark.service.generate.Injected.TXN_HOME;
+import static io.tidemark.service.generate.Injected.TXN_LATENESS_EDGE;
+import static io.tidemark.service.generate.Injected.TXN_LATE_ACCEPTED;
+import static io.tidemark.service.generate.Injected.TXN_LOWERCASE_COUNTRY;
+import static io.tidemark.service.generate.Injected.TXN_NO_CURRENCY;
+import static io.tidemark.service.generate.Injected.TXN_TOO_LATE;
+import static io.tidemark.service.generate.Injected.TXN_TRAVEL;
+import static io.tidemark.service.generate.Injected.VALID_DUPLICATE_KEYS;
+import static io.tidemark.service.generate.Injected.VALID_ESCAPES;
+import static io.tidemark.service.generate.Injected.VALID_MAX_LENGTH;
+import static io.tidemark.service.generate.Injected.VALID_MIN_TS;
+import static io.tidemark.service.generate.Injected.VALID_UNICODE;
+import static io.tidemark.service.generate.Injected.VALID_UNKNOWN_FIELDS;
+import static io.tidemark.service.generate.Injected.VALID_WHITESPACE;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 
 /**
  * The deterministic sequence of transaction records of one run (see {@link Generator} for the mix).
@@ -44,9 +59,6 @@ final class TransactionStream implements Iterator<GeneratedRecord> {
           TXN_NO_CURRENCY,
           TXN_AMOUNT_FORMS);
 
-  /** A pattern record and the clock time at which it is sent. */
-  private record Scheduled(long emitAt, long order, GeneratedRecord record) {}
-
   private final Population population;
   private final Rng rng;
   private final Zipf users;
@@ -58,12 +70,7 @@ final class TransactionStream implements Iterator<GeneratedRecord> {
   private final long span;
   private final double badShare;
   private final double lateShare;
-  private final PriorityQueue<Scheduled> patterns =
-      new PriorityQueue<>(
-          (a, b) ->
-              a.emitAt() != b.emitAt()
-                  ? Long.compare(a.emitAt(), b.emitAt())
-                  : Long.compare(a.order(), b.order()));
+  private final Deque<FraudPatterns.Scheduled> patterns;
   private final long[] maxTs;
   private final GeneratedRecord[] recent = new GeneratedRecord[RECENT];
   private final int[] recentUsers = new int[RECENT];
@@ -87,7 +94,10 @@ final class TransactionStream implements Iterator<GeneratedRecord> {
     this.lateShare = settings.lateShare();
     this.maxTs = new long[population.users()];
     Arrays.fill(maxTs, NONE);
-    schedulePatterns(Rng.stream(settings.seed(), 6));
+    FraudPatterns.Plan plan =
+        FraudPatterns.plan(population, start, span, Rng.stream(settings.seed(), 6));
+    this.patterns = plan.records();
+    this.txnSeq = plan.lastTxnSeq();
   }
 
   @Override
@@ -285,144 +295,5 @@ final class TransactionStream implements Iterator<GeneratedRecord> {
 
   private GeneratedRecord record(Injected kind, int user, byte[] value, long ts) {
     return new GeneratedRecord(Generator.TRANSACTIONS, population.userKey(user), value, ts, kind);
-  }
-
-  // ---- fraud patterns
-  // ----------------------------------------------------------------------------
-
-  private void schedulePatterns(Rng patternRng) {
-    long latestAnchor = span - MINUTE - Generator.PATTERN_DURATION_MS;
-    for (int p = 0; p < population.patternUsers(); p++) {
-      int user = population.patternUser(p);
-      int[] countries = foreignCountries(population.home(user), patternRng);
-      long anchor = start + MINUTE + (long) (patternRng.nextDouble() * latestAnchor);
-      switch (p % 5) {
-        case 0 -> burst(user, countries, anchor, patternRng);
-        case 1 -> threeCountries(user, countries, anchor, patternRng);
-        case 2 -> lateFourthCountry(user, countries, anchor, patternRng);
-        case 3 -> edge(FRAUD_EDGE_EXCLUDED, user, countries, anchor, patternRng);
-        default -> edge(FRAUD_EDGE_INCLUDED, user, countries, anchor + 1, patternRng);
-      }
-    }
-  }
-
-  /** The user's home country first, then all others in random order. */
-  private static int[] foreignCountries(int home, Rng patternRng) {
-    int n = Population.countryCount();
-    int[] order = new int[n];
-    order[0] = home;
-    for (int i = 1; i < n; i++) {
-      order[i] = (home + i) % n;
-    }
-    for (int i = n - 1; i > 1; i--) {
-      int j = 1 + patternRng.nextInt(i);
-      int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
-    }
-    return order;
-  }
-
-  private void burst(int user, int[] countries, long anchor, Rng patternRng) {
-    int n = 4 + patternRng.nextInt(3);
-    long step = patternRng.between(20_000, 100_000);
-    GeneratedRecord fourth = null;
-    for (int j = 0; j < n; j++) {
-      GeneratedRecord record =
-          schedule(
-              FRAUD_BURST, user, countries[j], anchor + j * step, anchor + j * step, patternRng);
-      fourth = j == 3 ? record : fourth;
-    }
-    long resend = anchor + n * step + 30_000;
-    patterns.add(
-        new Scheduled(
-            resend,
-            patterns.size(),
-            new GeneratedRecord(
-                Generator.TRANSACTIONS, fourth.key(), fourth.value(), fourth.ts(), TXN_DUPLICATE)));
-  }
-
-  private void threeCountries(int user, int[] countries, long anchor, Rng patternRng) {
-    schedule(FRAUD_THREE_COUNTRIES, user, countries[0], anchor, anchor, patternRng);
-    schedule(
-        FRAUD_THREE_COUNTRIES, user, countries[1], anchor + MINUTE, anchor + MINUTE, patternRng);
-    schedule(
-        FRAUD_THREE_COUNTRIES,
-        user,
-        countries[2],
-        anchor + 2 * MINUTE,
-        anchor + 2 * MINUTE,
-        patternRng);
-    JsonFields lower = patternFields(user, countries[1], anchor + 3 * MINUTE, patternRng);
-    lower.set("country", JsonText.quote(Population.country(countries[1]).toLowerCase(Locale.ROOT)));
-    scheduleFields(FRAUD_THREE_COUNTRIES, user, lower, anchor + 3 * MINUTE, anchor + 3 * MINUTE);
-    schedule(
-        FRAUD_THREE_COUNTRIES,
-        user,
-        countries[0],
-        anchor + 4 * MINUTE,
-        anchor + 4 * MINUTE,
-        patternRng);
-  }
-
-  private void lateFourthCountry(int user, int[] countries, long anchor, Rng patternRng) {
-    schedule(FRAUD_LATE_FOURTH_COUNTRY, user, countries[0], anchor, anchor, patternRng);
-    schedule(
-        FRAUD_LATE_FOURTH_COUNTRY,
-        user,
-        countries[1],
-        anchor + MINUTE,
-        anchor + MINUTE,
-        patternRng);
-    schedule(
-        FRAUD_LATE_FOURTH_COUNTRY,
-        user,
-        countries[2],
-        anchor + 2 * MINUTE,
-        anchor + 2 * MINUTE,
-        patternRng);
-    // Sent after the third country but dated before it: it flags the third, not itself.
-    schedule(
-        FRAUD_LATE_FOURTH_COUNTRY,
-        user,
-        countries[3],
-        anchor + 90_000,
-        anchor + 150_000,
-        patternRng);
-  }
-
-  /**
-   * A foreign country at {@code first}, two more, then home 10 min (excluded) or 10 min - 1 ms
-   * later.
-   */
-  private void edge(Injected kind, int user, int[] countries, long first, Rng patternRng) {
-    long last = kind == FRAUD_EDGE_EXCLUDED ? first + 10 * MINUTE : first - 1 + 10 * MINUTE;
-    schedule(kind, user, countries[1], first, first, patternRng);
-    schedule(kind, user, countries[2], last - 2 * MINUTE, last - 2 * MINUTE, patternRng);
-    schedule(kind, user, countries[3], last - MINUTE, last - MINUTE, patternRng);
-    schedule(kind, user, countries[0], last, last, patternRng);
-  }
-
-  private GeneratedRecord schedule(
-      Injected kind, int user, int country, long ts, long emitAt, Rng patternRng) {
-    return scheduleFields(kind, user, patternFields(user, country, ts, patternRng), ts, emitAt);
-  }
-
-  private GeneratedRecord scheduleFields(
-      Injected kind, int user, JsonFields f, long ts, long emitAt) {
-    GeneratedRecord record = record(kind, user, f, ts);
-    patterns.add(new Scheduled(emitAt, patterns.size(), record));
-    return record;
-  }
-
-  private JsonFields patternFields(int user, int country, long ts, Rng patternRng) {
-    long cents = patternRng.between(1_000, 250_000);
-    return new JsonFields()
-        .string("txnId", JsonText.paddedId("t-", ++txnSeq, 7))
-        .string("userId", population.userId(user))
-        .raw("amount", JsonText.amount(cents))
-        .string("currency", Population.currency(country))
-        .string("country", Population.country(country))
-        .raw("ts", Long.toString(ts));
   }
 }

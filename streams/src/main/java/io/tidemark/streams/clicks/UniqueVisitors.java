@@ -3,8 +3,8 @@ package io.tidemark.streams.clicks;
 import io.tidemark.streams.event.Click;
 import io.tidemark.streams.time.WindowAggregation;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 
@@ -79,7 +79,7 @@ public final class UniqueVisitors
   public Accumulator createAccumulator() {
     return switch (estimator) {
       case HLL -> new HllAccumulator(new HllSketch(lgK, TgtHllType.HLL_4));
-      case EXACT -> new ExactAccumulator(new HashSet<>());
+      case EXACT -> new ExactAccumulator(new TreeSet<>());
     };
   }
 
@@ -142,7 +142,7 @@ public final class UniqueVisitors
     }
   }
 
-  /** Exact estimator: the set of userIds. */
+  /** Exact estimator: the set of userIds, kept sorted so each result serializes without a sort. */
   static final class ExactAccumulator implements Accumulator {
     private final Set<String> users;
 

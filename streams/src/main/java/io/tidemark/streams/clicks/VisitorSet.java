@@ -8,8 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
@@ -42,7 +41,7 @@ final class VisitorSet {
       out.writeByte(MAGIC_1);
       out.writeByte(VERSION);
       out.writeInt(users.size());
-      for (String user : new TreeSet<>(users)) {
+      for (String user : sorted(users)) {
         byte[] utf8 = user.getBytes(StandardCharsets.UTF_8);
         out.writeInt(utf8.length);
         out.write(utf8);
@@ -53,12 +52,20 @@ final class VisitorSet {
     return bytes.toByteArray();
   }
 
+  /** The users in ascending order, copying only when they are not sorted already. */
+  private static SortedSet<String> sorted(Collection<String> users) {
+    if (users instanceof SortedSet<String> set && set.comparator() == null) {
+      return set;
+    }
+    return new TreeSet<>(users);
+  }
+
   /**
    * Reads a set written by {@link #toBytes}.
    *
    * @throws IllegalArgumentException if the bytes are not a visitor set of a known version
    */
-  static Set<String> fromBytes(byte[] bytes) {
+  static SortedSet<String> fromBytes(byte[] bytes) {
     if (!isVisitorSet(bytes) || bytes[2] != VERSION) {
       throw new IllegalArgumentException("not an exact visitor set");
     }
@@ -68,7 +75,7 @@ final class VisitorSet {
       if (count < 0) {
         throw new IllegalArgumentException("bad visitor count " + count);
       }
-      Set<String> users = new HashSet<>();
+      SortedSet<String> users = new TreeSet<>();
       for (int i = 0; i < count; i++) {
         int length = in.readInt();
         if (length < 0 || length > in.available()) {

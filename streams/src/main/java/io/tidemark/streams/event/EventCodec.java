@@ -50,7 +50,8 @@ public final class EventCodec {
 
   // Strict by Jackson's defaults (no comments, NaN, single quotes, trailing commas, leading zeros,
   // unquoted names...). Input is UTF-8 only (no charset sniffing, no BOM skipping). Size limits
-  // are lifted: a several-MB string or a long number in an unknown field is valid JSON.
+  // are lifted: a several-MB string or a long number in an unknown field is valid JSON, and so is
+  // an object whose many names collide in Jackson's (seeded) symbol table.
   private static final JsonFactory JSON =
       JsonFactory.builder()
           .disable(JsonFactory.Feature.CHARSET_DETECTION)
@@ -68,7 +69,10 @@ public final class EventCodec {
 
   private EventCodec() {}
 
-  /** Decodes a {@code clicks} record value (SPEC §1). Never throws for any input. */
+  /**
+   * Decodes a {@code clicks} record value (SPEC §1). Never throws for any input; a {@code null}
+   * value (a Kafka tombstone) is an empty record.
+   */
   public static Decoded<Click> decodeClick(byte[] value) {
     Object eventId = null;
     Object userId = null;
@@ -96,7 +100,10 @@ public final class EventCodec {
     return new Valid<>(new Click((String) eventId, (String) userId, (String) url, (Long) ts));
   }
 
-  /** Decodes a {@code transactions} record value (SPEC §1). Never throws for any input. */
+  /**
+   * Decodes a {@code transactions} record value (SPEC §1). Never throws for any input; a {@code
+   * null} value (a Kafka tombstone) is an empty record.
+   */
   public static Decoded<Transaction> decodeTransaction(byte[] value) {
     Object txnId = null;
     Object userId = null;
@@ -138,7 +145,7 @@ public final class EventCodec {
 
   /** Compact JSON with the SPEC field names: {@code {"eventId","userId","url","ts"}}. */
   public static byte[] encode(Click click) {
-    return new JsonWriter(64 + click.url().length())
+    return new JsonWriter(128)
         .field("eventId", click.eventId())
         .field("userId", click.userId())
         .field("url", click.url())
@@ -199,6 +206,9 @@ public final class EventCodec {
   }
 
   private static JsonParser openObject(byte[] value) throws IOException {
+    if (value == null) {
+      throw new Malformed("empty record");
+    }
     int bad = Utf8.firstInvalid(value);
     if (bad >= 0) {
       throw new Malformed("invalid UTF-8 at byte " + bad);

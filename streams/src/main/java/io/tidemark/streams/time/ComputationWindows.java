@@ -97,16 +97,23 @@ final class ComputationWindows<E, K extends Comparable<K>, A, R> {
       return;
     }
     // Windows ending in (before, after]: their start is in (before - size, after - size].
-    for (Map.Entry<Long, NavigableMap<K, Slot<A>>> group :
-        windows.subMap(minus(before, size), false, minus(after, size), true).entrySet()) {
-      for (Map.Entry<K, Slot<A>> window : group.getValue().entrySet()) {
-        if (window.getValue().revision == 0) {
-          fire(window.getKey(), group.getKey(), window.getValue(), out);
+    long lastStart = minus(after, size);
+    Long first = windows.higherKey(minus(before, size));
+    if (first != null && first <= lastStart) {
+      for (Map.Entry<Long, NavigableMap<K, Slot<A>>> group :
+          windows.subMap(first, true, lastStart, true).entrySet()) {
+        for (Map.Entry<K, Slot<A>> window : group.getValue().entrySet()) {
+          if (window.getValue().revision == 0) {
+            fire(window.getKey(), group.getKey(), window.getValue(), out);
+          }
         }
       }
     }
     // Purged once end + allowedLateness <= watermark: start <= after - size - allowedLateness.
-    windows.headMap(minus(minus(after, size), allowedLateness), true).clear();
+    long lastPurged = minus(lastStart, allowedLateness);
+    while (!windows.isEmpty() && windows.firstKey() <= lastPurged) {
+      windows.pollFirstEntry();
+    }
   }
 
   /** Emits the current value of every window that has not fired, as {@code PROVISIONAL}. */

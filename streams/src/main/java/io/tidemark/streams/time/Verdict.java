@@ -10,9 +10,11 @@ import java.util.Set;
  * @param offset the record's offset in its partition
  * @param event the record's event
  * @param tooLateFor names of the computations the record was too late for, in computation order
+ * @param watermark the partition's watermark after the record (for metrics: watermark and lag)
  * @param <E> the event type
  */
-public record Verdict<E>(long offset, E event, Set<String> tooLateFor) implements WindowOutput {
+public record Verdict<E>(long offset, E event, Set<String> tooLateFor, long watermark)
+    implements WindowOutput {
 
   /** True when the record was too late for at least one computation. */
   public boolean isTooLate() {

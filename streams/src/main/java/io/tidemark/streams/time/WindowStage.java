@@ -131,7 +131,7 @@ public final class WindowStage<E> extends GraphStage<FlowShape<Timed<E>, WindowO
 
     private void onRecord(Timed<E> record) {
       Set<String> tooLate = operator.onRecord(record.ts(), record.event(), pending::add);
-      pending.add(new Verdict<>(record.offset(), record.event(), tooLate));
+      pending.add(new Verdict<>(record.offset(), record.event(), tooLate, operator.watermark()));
       lastOffset = record.offset();
       sinceCheckpoint = true;
       emitPending();

@@ -705,6 +705,14 @@ class EventCodecTest {
     assertTrue(trailing.detail().startsWith("content after the object"), trailing.detail());
   }
 
+  @Test
+  void nullValueIsAnEmptyRecord() {
+    assertEquals(
+        new Invalid<>(Reason.MALFORMED_JSON, "empty record"), EventCodec.decodeClick(null));
+    assertEquals(
+        new Invalid<>(Reason.MALFORMED_JSON, "empty record"), EventCodec.decodeTransaction(null));
+  }
+
   private static void assertDetailBounded(Decoded<?> decoded) {
     if (decoded instanceof Invalid<?> invalid) {
       assertTrue(!invalid.detail().isEmpty() && invalid.detail().length() <= 200, invalid.detail());
