@@ -17,6 +17,7 @@ import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.Uri;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.model.ws.WebSocketUpgrade;
@@ -117,27 +118,28 @@ public final class LiveRoutes extends AllDirectives {
         || allowed.stream().anyMatch(o -> stripSlash(o).equalsIgnoreCase(normalized))) {
       return true;
     }
-    return request.getHeader("Host").map(host -> sameHost(normalized, host.value())).orElse(false);
+    return sameHost(normalized, request.getUri());
   }
 
-  /** Whether the origin's host and port are those of the Host header. */
-  static boolean sameHost(String origin, String hostHeader) {
+  /**
+   * Whether the origin names the host and port the request was sent to (the effective request URI,
+   * built by the server from the Host header).
+   */
+  static boolean sameHost(String origin, Uri target) {
     try {
       URI from = URI.create(origin);
-      URI host = URI.create(from.getScheme() + "://" + hostHeader);
+      int targetPort = target.port() != 0 ? target.port() : defaultPort(from.getScheme());
+      int originPort = from.getPort() != -1 ? from.getPort() : defaultPort(from.getScheme());
       return from.getHost() != null
-          && from.getHost().equalsIgnoreCase(host.getHost())
-          && port(from) == port(host);
+          && from.getHost().equalsIgnoreCase(target.host().address())
+          && originPort == targetPort;
     } catch (IllegalArgumentException e) {
       return false;
     }
   }
 
-  private static int port(URI uri) {
-    if (uri.getPort() != -1) {
-      return uri.getPort();
-    }
-    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  private static int defaultPort(String scheme) {
+    return "https".equalsIgnoreCase(scheme) ? 443 : 80;
   }
 
   private static String stripSlash(String origin) {
