@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
 public final class LiveRoutes extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(LiveRoutes.class);
+
+  /** A full client buffer fails the client's stream; expected, so logged below error level. */
+  private static final OverflowStrategy DISCONNECT_WHEN_FULL =
+      OverflowStrategy.fail().withLogLevel(Logging.DebugLevel());
 
   private final LiveHub hub;
   private final HttpSettings.WebSocket settings;
@@ -77,7 +82,7 @@ public final class LiveRoutes extends AllDirectives {
   public Flow<Message, Message, NotUsed> liveFeed() {
     Source<Message, NotUsed> out =
         hub.feed()
-            .buffer(settings.clientBuffer(), OverflowStrategy.fail())
+            .buffer(settings.clientBuffer(), DISCONNECT_WHEN_FULL)
             .<Message>map(TextMessage::create)
             .watchTermination(
                 (notUsed, done) -> {
