@@ -1,0 +1,185 @@
+package io.tidemark.http.metrics;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The metrics of SPEC §6.2, updated by the pipelines and scraped at {@code GET /metrics}. The
+ * invariant of SPEC §4.2 reads off them: per computation, {@code consumed = counted + dead letters}
+ * (+ duplicates for fraud).
+ *
+ * <p>Label values: {@code computation} is {@code pageviews}, {@code visitors} or {@code fraud};
+ * {@code reason} a dead-letter reason; {@code topic} and {@code partition} the input partition.
+ */
+public final class TidemarkMetrics {
+
+  private final Metrics registry = new Metrics();
+  private final Clock clock;
+
+  private final MetricFamily<Counter> consumed =
+      registry.counter("tidemark_records_consumed_total", "Input records consumed", "computation");
+  private final MetricFamily<Counter> counted =
+      registry.counter(
+          "tidemark_records_counted_total",
+          "Input records counted in a result (accepted, for fraud)",
+          "computation");
+  private final MetricFamily<Counter> deadLetters =
+      registry.counter(
+          "tidemark_dead_letters_total",
+          "Input records dead-lettered, by reason",
+          "computation",
+          "reason");
+  private final MetricFamily<Counter> duplicates =
+      registry.counter(
+          "tidemark_duplicate_transactions_total", "Transactions ignored as duplicates");
+  private final MetricFamily<Gauge> watermark =
+      registry.gauge(
+          "tidemark_watermark_ms",
+          "Event-time watermark of an input partition, epoch milliseconds",
+          "topic",
+          "partition");
+  private final MetricFamily<Gauge> consumerLag =
+      registry.gauge(
+          "tidemark_consumer_lag_records",
+          "Records of an input partition not yet consumed (end offset - position)",
+          "topic",
+          "partition");
+  private final MetricFamily<Counter> windowFirings =
+      registry.counter(
+          "tidemark_window_firings_total", "Windows fired (first final result)", "computation");
+  private final MetricFamily<Counter> lateUpdates =
+      registry.counter(
+          "tidemark_window_late_updates_total",
+          "Fired windows updated by an in-time late event",
+          "computation");
+  private final MetricFamily<Counter> alerts =
+      registry.counter("tidemark_fraud_alerts_total", "Fraud alerts raised");
+  private final MetricFamily<Gauge> activeEntities =
+      registry.gauge("tidemark_active_entities", "Fraud entities alive on this node");
+  private final MetricFamily<Gauge> webSocketClients =
+      registry.gauge("tidemark_websocket_clients", "Live-feed WebSocket connections open");
+  private final MetricFamily<Counter> webSocketClientsDropped =
+      registry.counter(
+          "tidemark_websocket_clients_dropped_total",
+          "Live-feed clients disconnected because they fell behind");
+  private final MetricFamily<Counter> liveMessagesDropped =
+      registry.counter(
+          "tidemark_live_messages_dropped_total",
+          "Live-feed messages dropped because the fan-out buffer was full");
+
+  /** Metrics with event-time lag measured against the system clock. */
+  public TidemarkMetrics() {
+    this(Clock.systemUTC());
+  }
+
+  /** Metrics with event-time lag measured against {@code clock}. */
+  public TidemarkMetrics(Clock clock) {
+    this.clock = clock;
+    registry.derivedGauge(
+        "tidemark_event_time_lag_ms",
+        "Wall-clock time minus the watermark of an input partition, milliseconds",
+        watermark.labelNames(),
+        this::eventTimeLags);
+  }
+
+  /** The registry to render. */
+  public Metrics registry() {
+    return registry;
+  }
+
+  public Counter consumed(String computation) {
+    return consumed.labels(computation);
+  }
+
+  public Counter counted(String computation) {
+    return counted.labels(computation);
+  }
+
+  public Counter deadLetters(String computation, String reason) {
+    return deadLetters.labels(computation, reason);
+  }
+
+  public Counter duplicates() {
+    return duplicates.labels();
+  }
+
+  /** Set to the partition's watermark (epoch ms) whenever it advances. */
+  public Gauge watermark(String topic, int partition) {
+    return watermark.labels(topic, Integer.toString(partition));
+  }
+
+  public Gauge consumerLag(String topic, int partition) {
+    return consumerLag.labels(topic, Integer.toString(partition));
+  }
+
+  public Counter windowFirings(String computation) {
+    return windowFirings.labels(computation);
+  }
+
+  public Counter lateUpdates(String computation) {
+    return lateUpdates.labels(computation);
+  }
+
+  public Counter alerts() {
+    return alerts.labels();
+  }
+
+  public Gauge activeEntities() {
+    return activeEntities.labels();
+  }
+
+  public Gauge webSocketClients() {
+    return webSocketClients.labels();
+  }
+
+  public Counter webSocketClientsDropped() {
+    return webSocketClientsDropped.labels();
+  }
+
+  public Counter liveMessagesDropped() {
+    return liveMessagesDropped.labels();
+  }
+
+  /** Consumed records by computation. */
+  public Map<String, Long> consumedByComputation() {
+    return byFirstLabel(consumed.snapshot());
+  }
+
+  /** Counted records by computation. */
+  public Map<String, Long> countedByComputation() {
+    return byFirstLabel(counted.snapshot());
+  }
+
+  /** Dead letters by reason, all computations added up. */
+  public Map<String, Long> deadLettersByReason() {
+    Map<String, Long> byReason = new LinkedHashMap<>();
+    deadLetters.snapshot().forEach((labels, n) -> byReason.merge(labels.get(1), n, Long::sum));
+    return byReason;
+  }
+
+  /** Watermarks by (topic, partition). */
+  public Map<List<String>, Long> watermarks() {
+    return watermark.snapshot();
+  }
+
+  /** Consumer lags by (topic, partition). */
+  public Map<List<String>, Long> consumerLags() {
+    return consumerLag.snapshot();
+  }
+
+  /** Event-time lag by (topic, partition): now minus the watermark. */
+  public Map<List<String>, Long> eventTimeLags() {
+    long now = clock.millis();
+    Map<List<String>, Long> lags = new LinkedHashMap<>();
+    watermark.snapshot().forEach((labels, mark) -> lags.put(labels, Math.max(0, now - mark)));
+    return lags;
+  }
+
+  private static Map<String, Long> byFirstLabel(Map<List<String>, Long> snapshot) {
+    Map<String, Long> values = new LinkedHashMap<>();
+    snapshot.forEach((labels, n) -> values.merge(labels.get(0), n, Long::sum));
+    return values;
+  }
+}

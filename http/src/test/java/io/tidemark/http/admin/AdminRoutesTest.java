@@ -1,0 +1,161 @@
+package io.tidemark.http.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tidemark.http.ErrorHandling;
+import io.tidemark.http.JUnit5RouteTest;
+import io.tidemark.http.Json;
+import io.tidemark.persistence.fraud.FraudSettings;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.testkit.TestRoute;
+import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AdminRoutesTest extends JUnit5RouteTest {
+
+  private static final String TOKEN = "s3cret-token";
+
+  /** The service side kept in memory: the rule in force and whether consumption is paused. */
+  private static final class Control implements AdminControl {
+    volatile FraudSettings rule = FraudSettings.defaults();
+    volatile boolean paused;
+
+    @Override
+    public CompletionStage<FraudSettings> fraudRule() {
+      return CompletableFuture.completedFuture(rule);
+    }
+
+    @Override
+    public CompletionStage<FraudSettings> updateFraudRule(FraudSettings settings) {
+      rule = settings;
+      return CompletableFuture.completedFuture(settings);
+    }
+
+    @Override
+    public CompletionStage<Boolean> pause() {
+      paused = true;
+      return CompletableFuture.completedFuture(true);
+    }
+
+    @Override
+    public CompletionStage<Boolean> resume() {
+      paused = false;
+      return CompletableFuture.completedFuture(false);
+    }
+  }
+
+  private Control control;
+  private TestRoute route;
+
+  @BeforeEach
+  void routes() {
+    control = new Control();
+    AdminRoutes admin = new AdminRoutes(control, TOKEN);
+    route = testRoute(new ErrorHandling().wrap(admin::routes));
+  }
+
+  private static HttpRequest withToken(HttpRequest request, String token) {
+    return request.addHeader(RawHeader.create("Authorization", "Bearer " + token));
+  }
+
+  private static void assertUnauthorized(TestRouteResult result) {
+    result.assertStatusCode(401);
+    assertTrue(Json.body(result).path("error").asText().contains("token"));
+    result.assertHeaderExists("WWW-Authenticate", "Bearer realm=\"tidemark-admin\"");
+  }
+
+  @Test
+  void requestWithoutTokenIsUnauthorized() {
+    assertUnauthorized(route.run(HttpRequest.GET("/admin/fraud-rule")));
+    assertUnauthorized(route.run(HttpRequest.POST("/admin/pause")));
+    assertEquals(false, control.paused);
+  }
+
+  @Test
+  void requestWithWrongTokenOrSchemeIsUnauthorized() {
+    assertUnauthorized(route.run(withToken(HttpRequest.POST("/admin/pause"), "s3cret-tokem")));
+    assertUnauthorized(route.run(withToken(HttpRequest.POST("/admin/pause"), TOKEN + "x")));
+    assertUnauthorized(
+        route.run(
+            HttpRequest.POST("/admin/pause")
+                .addHeader(RawHeader.create("Authorization", "Basic " + TOKEN))));
+    assertEquals(false, control.paused);
+  }
+
+  @Test
+  void emptyConfiguredTokenDisablesAdmin() {
+    TestRoute disabled = testRoute(new AdminRoutes(control, "").routes());
+    assertUnauthorized(disabled.run(withToken(HttpRequest.GET("/admin/fraud-rule"), "")));
+  }
+
+  @Test
+  void rightTokenReadsFraudRule() {
+    var result = route.run(withToken(HttpRequest.GET("/admin/fraud-rule"), TOKEN));
+    result.assertStatusCode(200);
+    JsonNode body = Json.body(result);
+    assertEquals(600_000, body.path("windowMs").asLong());
+    assertEquals(3, body.path("maxCountries").asInt());
+    assertEquals(300_000, body.path("allowedLatenessMs").asLong());
+  }
+
+  @Test
+  void putChangesGivenFieldsAndKeepsOthers() {
+    var result =
+        route.run(
+            withToken(HttpRequest.PUT("/admin/fraud-rule"), TOKEN)
+                .withEntity(ContentTypes.APPLICATION_JSON, "{\"maxCountries\": 5}"));
+    result.assertStatusCode(200);
+    assertEquals(5, Json.body(result).path("maxCountries").asInt());
+    assertEquals(new FraudSettings(600_000, 5, 300_000), control.rule);
+  }
+
+  @Test
+  void putWithInvalidRuleIsBadRequestAndChangesNothing() {
+    String[][] cases = {
+      {"{\"windowMs\": 0}", null},
+      {"{\"maxCountries\": 0}", "maxCountries"},
+      {"{\"allowedLatenessMs\": -1}", null},
+      {"{\"window\": 5}", "window"},
+      {"{\"maxCountries\": \"3\"}", "maxCountries"},
+      {"[1]", "body"},
+      {"not json", "body"}
+    };
+    for (String[] bad : cases) {
+      var result =
+          route.run(
+              withToken(HttpRequest.PUT("/admin/fraud-rule"), TOKEN)
+                  .withEntity(ContentTypes.APPLICATION_JSON, bad[0]));
+      result.assertStatusCode(400);
+      JsonNode body = Json.body(result);
+      if (bad[1] != null) {
+        assertEquals(bad[1], body.path("parameter").asText(), bad[0]);
+      }
+    }
+    assertEquals(FraudSettings.defaults(), control.rule);
+  }
+
+  @Test
+  void pauseAndResumeConsumption() {
+    var paused = route.run(withToken(HttpRequest.POST("/admin/pause"), TOKEN));
+    paused.assertStatusCode(200);
+    assertTrue(Json.body(paused).path("paused").asBoolean());
+    assertTrue(control.paused);
+
+    var resumed = route.run(withToken(HttpRequest.POST("/admin/resume"), TOKEN));
+    resumed.assertStatusCode(200);
+    assertEquals(false, Json.body(resumed).path("paused").asBoolean());
+    assertEquals(false, control.paused);
+  }
+
+  @Test
+  void pauseNeedsPost() {
+    route.run(withToken(HttpRequest.GET("/admin/pause"), TOKEN)).assertStatusCode(405);
+  }
+}
