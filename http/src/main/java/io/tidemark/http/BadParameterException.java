@@ -6,6 +6,8 @@ package io.tidemark.http;
  */
 public final class BadParameterException extends IllegalArgumentException {
 
+  private static final long serialVersionUID = 1L;
+
   private final String parameter;
 
   public BadParameterException(String parameter, String message) {
