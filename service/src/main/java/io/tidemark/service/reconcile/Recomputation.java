@@ -43,6 +43,7 @@ public final class Recomputation {
   private final TreeSet<WindowKey> openWindows = new TreeSet<>();
   private long consumed;
   private long countedPageViews;
+  private long openPageViews;
 
   public Recomputation(ClickstreamSettings settings) {
     this.settings = settings;
@@ -81,6 +82,9 @@ public final class Recomputation {
         r -> {
           if (r.kind() == WindowResult.Kind.FIRED) {
             openWindows.add(keyOf(r));
+            if (PageViews.NAME.equals(r.computation())) {
+              openPageViews += (Long) r.result();
+            }
           }
         });
   }
@@ -123,6 +127,11 @@ public final class Recomputation {
   /** Windows still open at the end of some partition (not yet in the tables for it). */
   public int openWindowCount() {
     return openWindows.size();
+  }
+
+  /** Page views counted in windows still open at the end of their partition. */
+  public long openPageViews() {
+    return openPageViews;
   }
 
   /** Records run through the engine. */
