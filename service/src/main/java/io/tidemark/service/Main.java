@@ -3,6 +3,7 @@ package io.tidemark.service;
 import io.tidemark.service.generate.GenerateCommand;
 import io.tidemark.service.reconcile.ReconcileCommand;
 import io.tidemark.service.replay.ReplayCommand;
+import io.tidemark.service.run.DemoCommand;
 import io.tidemark.service.run.RunCommand;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
     version = "tidemark 0.1.0",
     description = "Real-time stream processing on Apache Pekko.",
     subcommands = {
+      DemoCommand.class,
       RunCommand.class,
       GenerateCommand.class,
       ReplayCommand.class,
