@@ -1,7 +1,10 @@
 package io.tidemark.service;
 
 import io.tidemark.service.generate.GenerateCommand;
+import io.tidemark.service.reconcile.ReconcileCommand;
 import io.tidemark.service.replay.ReplayCommand;
+import io.tidemark.service.run.DemoCommand;
+import io.tidemark.service.run.RunCommand;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,7 +15,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "tidemark 0.1.0",
     description = "Real-time stream processing on Apache Pekko.",
-    subcommands = {GenerateCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      RunCommand.class,
+      GenerateCommand.class,
+      ReplayCommand.class,
+      ReconcileCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

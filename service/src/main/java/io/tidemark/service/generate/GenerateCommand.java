@@ -1,7 +1,9 @@
 package io.tidemark.service.generate;
 
+import io.tidemark.service.cli.Progress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -26,8 +28,28 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (files).")
   Path out;
+
+  @Option(
+      names = "--kafka",
+      paramLabel = "BOOTSTRAP",
+      description = "Produce to Kafka at these bootstrap servers instead of writing files.")
+  String kafka;
+
+  @Option(
+      names = "--clicks-topic",
+      defaultValue = "clicks",
+      paramLabel = "TOPIC",
+      description = "Topic of the clicks with --kafka (default: ${DEFAULT-VALUE}).")
+  String clicksTopic;
+
+  @Option(
+      names = "--transactions-topic",
+      defaultValue = "transactions",
+      paramLabel = "TOPIC",
+      description = "Topic of the transactions with --kafka (default: ${DEFAULT-VALUE}).")
+  String transactionsTopic;
 
   @Option(
       names = "--clicks",
@@ -112,6 +134,13 @@ public final class GenerateCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     PrintWriter err = spec.commandLine().getErr();
+    if (kafka != null) {
+      return produceToKafka(new Generator(settings), err);
+    }
+    if (out == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "Give --out DIR (files) or --kafka BOOTSTRAP");
+    }
     GenerateSummary summary =
         JsonLinesFiles.write(
             new Generator(settings),
@@ -129,6 +158,40 @@ public final class GenerateCommand implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     stdout.print("generate: wrote " + out.toAbsolutePath() + "\n" + summary.render());
     stdout.flush();
+    return 0;
+  }
+
+  private int produceToKafka(Generator generator, PrintWriter err) {
+    KafkaGenerate producer = new KafkaGenerate(kafka, clicksTopic, transactionsTopic);
+    long total = generator.settings().clicks() + generator.settings().transactions();
+    long start = System.nanoTime();
+    Progress progress =
+        Progress.every(
+            Duration.ofSeconds(1),
+            System.err,
+            () ->
+                "generate: "
+                    + Progress.count(producer.produced())
+                    + " of "
+                    + Progress.count(total)
+                    + " records ("
+                    + Progress.rate(producer.produced(), System.nanoTime() - start)
+                    + "/s)");
+    try {
+      long sent = producer.produce(generator, rate == null ? 0 : rate);
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.printf(
+          Locale.ROOT,
+          "generate: produced %d records to %s (%s, %s) in %.1f s%n",
+          sent,
+          kafka,
+          clicksTopic,
+          transactionsTopic,
+          (System.nanoTime() - start) / 1e9);
+      stdout.flush();
+    } finally {
+      progress.close();
+    }
     return 0;
   }
 

@@ -63,6 +63,11 @@ public record GeneratorSettings(
         clicks, transactions, seed, users, pages, fraudShare, lateShare, badShare, startTs);
   }
 
+  public GeneratorSettings withStartTs(long startTs) {
+    return new GeneratorSettings(
+        clicks, transactions, seed, users, pages, fraudShare, lateShare, badShare, startTs);
+  }
+
   public GeneratorSettings withUsers(int users) {
     return new GeneratorSettings(
         clicks, transactions, seed, users, pages, fraudShare, lateShare, badShare, startTs);

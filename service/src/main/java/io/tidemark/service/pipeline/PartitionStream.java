@@ -1,0 +1,218 @@
+package io.tidemark.service.pipeline;
+
+import io.tidemark.persistence.serving.CommitOutcome;
+import io.tidemark.persistence.serving.PartitionPosition;
+import io.tidemark.streams.clicks.ClickstreamSettings;
+import io.tidemark.streams.clicks.ClickstreamWindows;
+import io.tidemark.streams.event.Click;
+import io.tidemark.streams.event.DeadLetter;
+import io.tidemark.streams.event.Decoded;
+import io.tidemark.streams.event.EventCodec;
+import io.tidemark.streams.event.Reason;
+import io.tidemark.streams.event.Received;
+import io.tidemark.streams.time.Checkpoint;
+import io.tidemark.streams.time.Timed;
+import io.tidemark.streams.time.Verdict;
+import io.tidemark.streams.time.WindowResult;
+import io.tidemark.streams.time.WindowSnapshot;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The clickstream pipeline of ONE input partition, from its Kafka records to committed serving
+ * rows: decode, event-time windows restored from the partition's checkpoint, batches of final
+ * results that end at window checkpoints, one database transaction per batch with the offsets and
+ * the snapshot. Lives as long as the partition is assigned; a fenced commit fails it, so that the
+ * consumer restarts and reads its position again.
+ *
+ * <p>The commit offset: a {@link Checkpoint} at offset {@code v} covers every record up to {@code
+ * v}. Records that never reach the windows (bad ones) are covered too when no valid record after
+ * {@code v} has entered the window stage yet; two counters written by the decoding step (last valid
+ * offset, last decoded offset) tell. A quiet partition commits such records on an idle tick.
+ */
+final class PartitionStream {
+
+  static final String SOURCE = "clicks";
+
+  /** Injected by {@code keepAlive} when the partition has been quiet for a while. */
+  private enum Idle {
+    TICK
+  }
+
+  private final int partition;
+  private final PartitionPosition position;
+  private final PipelineSettings settings;
+  private final Committer committer;
+  private final DeadLetterProducer deadLetters;
+  private final PipelineMetrics metrics;
+  private final LiveUpdates live;
+
+  // Written by the decoding step, read by the batching step (possibly another thread).
+  private volatile long lastValidOffset;
+  private volatile long lastDecodedOffset;
+
+  // Owned by the batching step.
+  private PendingBatch pending = new PendingBatch();
+  private long lastCheckpointOffset;
+  private long lastBatchEnd;
+
+  // Owned by the commit step (mapAsync(1): one commit at a time).
+  private Optional<Long> committed;
+
+  PartitionStream(
+      int partition,
+      PartitionPosition position,
+      PipelineSettings settings,
+      Committer committer,
+      DeadLetterProducer deadLetters,
+      PipelineMetrics metrics,
+      LiveUpdates live) {
+    this.partition = partition;
+    this.position = position;
+    this.settings = settings;
+    this.committer = committer;
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.live = live;
+    long before = position.startOffset() - 1;
+    this.lastValidOffset = before;
+    this.lastDecodedOffset = before;
+    this.lastCheckpointOffset = before;
+    this.lastBatchEnd = position.startOffset();
+    this.committed = position.nextOffset();
+  }
+
+  /** Runs the partition's records through to the database until the source ends. */
+  CompletionStage<Done> run(
+      Source<ConsumerRecord<byte[], byte[]>, NotUsed> records, ActorSystem<?> system) {
+    ClickstreamSettings clickstream = settings.clickstream();
+    if (live == LiveUpdates.NONE) {
+      clickstream =
+          clickstream.withWindows(clickstream.windows().withEarlyFiringInterval(Duration.ZERO));
+    }
+    clickstream =
+        clickstream.withWindows(
+            clickstream.windows().withCheckpointInterval(settings.commitInterval()));
+    Optional<WindowSnapshot> restored = position.snapshot().map(WindowSnapshot::fromBytes);
+    long start = position.startOffset();
+    return records
+        // records before the stored position are in the tables already
+        .filter(record -> record.offset() >= start)
+        // decode; bad records become dead letters here
+        .mapConcat(this::decode)
+        // the partition's event-time windows, continuing from its checkpoint
+        .via(ClickstreamWindows.receivedFlow(clickstream, restored))
+        // too-late records become dead letters, results go to the live feed
+        .map(this::observe)
+        // a quiet partition still commits the offsets of its bad records
+        .keepAlive(settings.idleCommitInterval(), () -> Idle.TICK)
+        // final results up to a checkpoint form one batch
+        .mapConcat(this::batch)
+        // batches waiting for the database merge into one
+        .conflate(PendingBatch::merge)
+        // one transaction per batch: fence, rows, offset, snapshot
+        .mapAsync(1, this::commit)
+        .runWith(Sink.ignore(), system);
+  }
+
+  private List<Timed<Received<Click>>> decode(ConsumerRecord<byte[], byte[]> record) {
+    metrics.recordConsumed();
+    long offset = record.offset();
+    byte[] value = record.value() == null ? new byte[0] : record.value();
+    Decoded<Click> decoded = EventCodec.decodeClick(value);
+    if (decoded instanceof Decoded.Valid<Click> valid) {
+      Click click = valid.value();
+      lastValidOffset = offset;
+      lastDecodedOffset = offset;
+      return List.of(new Timed<>(offset, click.ts(), new Received<>(click, value)));
+    }
+    Decoded.Invalid<Click> invalid = (Decoded.Invalid<Click>) decoded;
+    deadLetters.send(invalid.toDeadLetter(SOURCE, partition, offset, value));
+    metrics.deadLetter(invalid.reason());
+    lastDecodedOffset = offset;
+    return List.of();
+  }
+
+  private Object observe(Object output) {
+    if (output instanceof WindowResult<?, ?> result) {
+      live.accept(partition, result);
+    } else if (output instanceof Verdict<?> verdict && verdict.isTooLate()) {
+      byte[] raw = ((Received<?>) verdict.event()).raw();
+      deadLetters.send(
+          DeadLetter.of(
+              SOURCE, partition, verdict.offset(), Reason.TOO_LATE, verdict.detail(), raw));
+      metrics.deadLetter(Reason.TOO_LATE);
+    }
+    return output;
+  }
+
+  private List<PendingBatch> batch(Object element) {
+    if (element instanceof WindowResult<?, ?> result) {
+      if (result.isFinal()) {
+        pending.add(result);
+      }
+      return List.of();
+    }
+    if (element instanceof Checkpoint checkpoint) {
+      lastCheckpointOffset = checkpoint.offset();
+      return close(Optional.of(checkpoint.snapshot().toBytes()));
+    }
+    if (element == Idle.TICK && pending.isEmpty()) {
+      return close(Optional.empty());
+    }
+    return List.of();
+  }
+
+  /** Ends the pending batch at the furthest offset whose records are all accounted for. */
+  private List<PendingBatch> close(Optional<byte[]> snapshot) {
+    // Read the decoded offset first: if no valid record entered the windows after the checkpoint
+    // by the time the valid offset is read, every record decoded before is a dead letter already.
+    long decoded = lastDecodedOffset;
+    long valid = lastValidOffset;
+    long covered = valid == lastCheckpointOffset ? Math.max(decoded, valid) : lastCheckpointOffset;
+    long next = covered + 1;
+    if (next <= lastBatchEnd && snapshot.isEmpty()) {
+      return List.of();
+    }
+    lastBatchEnd = Math.max(lastBatchEnd, next);
+    PendingBatch done = pending.endAt(next, snapshot);
+    pending = new PendingBatch();
+    return List.of(done);
+  }
+
+  private CompletionStage<CommitOutcome> commit(PendingBatch batch) {
+    var serving =
+        batch.toServingBatch(settings.name(), settings.clicksTopic(), partition, committed);
+    return committer
+        .commit(serving)
+        .thenApply(
+            outcome -> {
+              if (outcome == CommitOutcome.FENCED) {
+                throw new PartitionFencedException(settings.clicksTopic(), partition);
+              }
+              committed = Optional.of(serving.nextOffset());
+              metrics.committed(partition, serving.nextOffset(), serving.rowCount());
+              return outcome;
+            });
+  }
+
+  /** Another consumer committed this partition: this one must re-read where it stands. */
+  static final class PartitionFencedException extends IllegalStateException {
+    PartitionFencedException(String topic, int partition) {
+      super(
+          "Partition "
+              + topic
+              + "-"
+              + partition
+              + " was committed by another consumer; restarting from the stored position");
+    }
+  }
+}

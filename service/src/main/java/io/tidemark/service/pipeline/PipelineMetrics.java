@@ -1,0 +1,97 @@
+package io.tidemark.service.pipeline;
+
+import io.tidemark.streams.event.Reason;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one running pipeline, for status lines and metrics: records consumed, dead letters by
+ * reason, commits, rows written and the committed offset of every partition. Counts restart from
+ * zero with the process; the exact accounting lives in the database.
+ */
+public final class PipelineMetrics {
+
+  private final LongAdder consumed = new LongAdder();
+  private final Map<Reason, LongAdder> deadLetters = new EnumMap<>(Reason.class);
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder rows = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final Map<Integer, AtomicLong> committedOffsets = new ConcurrentHashMap<>();
+  private final Map<Integer, Boolean> assigned = new ConcurrentHashMap<>();
+
+  public PipelineMetrics() {
+    for (Reason reason : Reason.values()) {
+      deadLetters.put(reason, new LongAdder());
+    }
+  }
+
+  void recordConsumed() {
+    consumed.increment();
+  }
+
+  void deadLetter(Reason reason) {
+    deadLetters.get(reason).increment();
+  }
+
+  void committed(int partition, long nextOffset, int rowCount) {
+    commits.increment();
+    rows.add(rowCount);
+    committedOffsets.computeIfAbsent(partition, p -> new AtomicLong()).set(nextOffset);
+  }
+
+  void retried() {
+    retries.increment();
+  }
+
+  void assigned(int partition) {
+    assigned.put(partition, Boolean.TRUE);
+  }
+
+  void revoked(int partition) {
+    assigned.remove(partition);
+  }
+
+  /** Records consumed since start (including ones consumed again after a restart). */
+  public long consumed() {
+    return consumed.sum();
+  }
+
+  /** Dead letters sent since start, by reason. */
+  public Map<Reason, Long> deadLetters() {
+    Map<Reason, Long> result = new EnumMap<>(Reason.class);
+    deadLetters.forEach((reason, count) -> result.put(reason, count.sum()));
+    return result;
+  }
+
+  /** Committed transactions since start. */
+  public long commits() {
+    return commits.sum();
+  }
+
+  /** Result rows written since start. */
+  public long rows() {
+    return rows.sum();
+  }
+
+  /** Database transactions retried since start. */
+  public long retries() {
+    return retries.sum();
+  }
+
+  /** The next offset committed last, per partition this process committed. */
+  public SortedMap<Integer, Long> committedOffsets() {
+    SortedMap<Integer, Long> result = new TreeMap<>();
+    committedOffsets.forEach((p, o) -> result.put(p, o.get()));
+    return result;
+  }
+
+  /** Partitions currently assigned to this process. */
+  public SortedMap<Integer, Boolean> assignedPartitions() {
+    return new TreeMap<>(assigned);
+  }
+}

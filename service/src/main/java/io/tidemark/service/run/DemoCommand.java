@@ -1,0 +1,150 @@
+package io.tidemark.service.run;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.tidemark.service.cli.Progress;
+import io.tidemark.service.generate.Generator;
+import io.tidemark.service.generate.GeneratorSettings;
+import io.tidemark.service.generate.KafkaGenerate;
+import io.tidemark.service.infra.Database;
+import io.tidemark.service.infra.Databases;
+import io.tidemark.service.infra.EmbeddedKafka;
+import io.tidemark.service.pipeline.LiveUpdates;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tidemark demo}: everything on one machine without configuration. An in-process Kafka
+ * broker (topics with 4 partitions), PostgreSQL from {@code DB_URL} or an embedded one, the
+ * generator producing live (event time follows the wall clock at the default rate), the pipeline
+ * and the HTTP server. Prints where to look and a status line; Ctrl-C stops it all cleanly.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = "Run Kafka, PostgreSQL, the generator, the pipeline and HTTP on this machine.")
+public final class DemoCommand implements Callable<Integer> {
+
+  private static final Logger log = LoggerFactory.getLogger(DemoCommand.class);
+  private static final int PARTITIONS = 4;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "1000",
+      paramLabel = "CLICKS_PER_S",
+      description =
+          "Clicks per second, plus 2% transactions; at 1000 event time follows the clock"
+              + " (default: ${DEFAULT-VALUE}).")
+  double rate;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "PT1H",
+      paramLabel = "ISO_DURATION",
+      description = "How long the generator produces (default: ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Generator seed.")
+  long seed;
+
+  @Override
+  public Integer call() {
+    EmbeddedKafka kafka = EmbeddedKafka.start();
+    Config base = ConfigFactory.load();
+    kafka.createTopics(
+        Map.of(
+            base.getString("tidemark.topics.clicks"), PARTITIONS,
+            base.getString("tidemark.topics.transactions"), PARTITIONS,
+            base.getString("tidemark.topics.dead-letters"), PARTITIONS,
+            base.getString("tidemark.topics.fraud-alerts"), PARTITIONS));
+    Database database = Databases.fromEnvironment();
+    Map<String, Object> overrides = new HashMap<>();
+    overrides.put("tidemark.kafka.bootstrap-servers", kafka.bootstrapServers());
+    overrides.put("tidemark.db.url", database.endpoint().jdbcUrl());
+    overrides.put("tidemark.db.user", database.endpoint().user());
+    overrides.put("tidemark.db.password", database.endpoint().password());
+    overrides.put("tidemark.pipeline.status-interval", "5s");
+    Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    ServiceRuntime runtime = ServiceRuntime.start(config, LiveUpdates.NONE);
+
+    KafkaGenerate producer =
+        new KafkaGenerate(
+            kafka.bootstrapServers(),
+            config.getString("tidemark.topics.clicks"),
+            config.getString("tidemark.topics.transactions"));
+    long clicks = Math.max(1, (long) (rate * duration.toSeconds()));
+    GeneratorSettings settings =
+        GeneratorSettings.defaults()
+            .withCounts(clicks, Math.max(1, clicks / 50))
+            .withSeed(seed)
+            .withStartTs(System.currentTimeMillis());
+    CompletableFuture.runAsync(
+            () -> producer.produce(new Generator(settings), rate * 1.02),
+            runnable -> {
+              Thread t = new Thread(runnable, "tidemark-demo-generator");
+              t.setDaemon(true);
+              t.start();
+            })
+        .whenComplete(
+            (ok, error) -> {
+              if (error != null) {
+                log.warn("Generator stopped", error);
+              }
+            });
+
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(runtime.system());
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeServiceUnbind(),
+        "stop-demo-generator",
+        () -> {
+          producer.stop();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "stop-demo-infrastructure",
+        () ->
+            CompletableFuture.runAsync(
+                    () -> {
+                      kafka.close();
+                      database.close();
+                    })
+                .thenApply(v -> Done.getInstance()));
+
+    System.out.printf(
+        "%nTidemark demo is running (Ctrl-C stops it)%n"
+            + "  HTTP:        http://localhost:%d/health/ready%n"
+            + "  Kafka:       %s (topics with %d partitions)%n"
+            + "  PostgreSQL:  %s as %s%n"
+            + "  Generator:   %.0f clicks/s + %.0f transactions/s, seed %d%n%n",
+        runtime.httpAddress().getPort(),
+        kafka.bootstrapServers(),
+        PARTITIONS,
+        database.endpoint().jdbcUrl(),
+        database.endpoint().user(),
+        rate,
+        rate * 0.02,
+        seed);
+    System.out.flush();
+    Progress status =
+        Progress.every(
+            runtime.pipelineSettings().statusInterval(),
+            System.out,
+            () -> runtime.statusLine() + ", generated " + Progress.count(producer.produced()));
+    try {
+      runtime.terminated().toCompletableFuture().join();
+    } finally {
+      status.close();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,149 @@
+package io.tidemark.service.run;
+
+import com.typesafe.config.Config;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tidemark.service.cli.Progress;
+import io.tidemark.service.pipeline.ClickstreamPipeline;
+import io.tidemark.service.pipeline.LiveUpdates;
+import io.tidemark.service.pipeline.PipelineMetrics;
+import io.tidemark.service.pipeline.PipelineSettings;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running service: actor system, database pool (schema migrated), the clickstream pipeline and
+ * the HTTP server. Stops through Pekko's coordinated shutdown (also on SIGTERM): the pipeline stops
+ * between commits, then the pool closes.
+ */
+public final class ServiceRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceRuntime.class);
+
+  private final ActorSystem<Void> system;
+  private final PipelineSettings pipelineSettings;
+  private final HikariDataSource dataSource;
+  private final ClickstreamPipeline pipeline;
+  private final ServerBinding binding;
+  private long lastConsumed;
+  private long lastNanos = System.nanoTime();
+
+  private ServiceRuntime(
+      ActorSystem<Void> system,
+      PipelineSettings pipelineSettings,
+      HikariDataSource dataSource,
+      ClickstreamPipeline pipeline,
+      ServerBinding binding) {
+    this.system = system;
+    this.pipelineSettings = pipelineSettings;
+    this.dataSource = dataSource;
+    this.pipeline = pipeline;
+    this.binding = binding;
+  }
+
+  /** Starts everything from the given configuration. */
+  public static ServiceRuntime start(Config config, LiveUpdates live) {
+    PipelineSettings pipelineSettings = PipelineSettings.create(config);
+    DatabaseSettings db = DatabaseSettings.create(config);
+    HttpSettings http = HttpSettings.create(config);
+    log.info("Database {}", db);
+    HikariDataSource dataSource = db.openMigrated("tidemark-serving");
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tidemark", config);
+    ClickstreamPipeline pipeline =
+        ClickstreamPipeline.start(system, pipelineSettings, dataSource, live);
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceStop(), "stop-clickstream-pipeline", pipeline::stop);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+        "close-database-pool",
+        () -> {
+          dataSource.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+    ServerBinding binding =
+        HealthServer.bind(system, http, () -> isReady(dataSource)).toCompletableFuture().join();
+    log.info(
+        "Clickstream pipeline '{}' consuming {} from {} as group {}; HTTP on {}",
+        pipelineSettings.name(),
+        pipelineSettings.clicksTopic(),
+        pipelineSettings.bootstrapServers(),
+        pipelineSettings.groupId(),
+        binding.localAddress());
+    return new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, binding);
+  }
+
+  private static boolean isReady(HikariDataSource dataSource) {
+    try (Connection c = dataSource.getConnection()) {
+      return c.isValid(2);
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public PipelineSettings pipelineSettings() {
+    return pipelineSettings;
+  }
+
+  public HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  public PipelineMetrics metrics() {
+    return pipeline.metrics();
+  }
+
+  /** The address the HTTP server listens on. */
+  public InetSocketAddress httpAddress() {
+    return binding.localAddress();
+  }
+
+  /** Runs coordinated shutdown; completes when the actor system has terminated. */
+  public CompletionStage<Done> stop() {
+    return CoordinatedShutdown.get(system).runAll(CoordinatedShutdown.unknownReason());
+  }
+
+  /** Completes when the actor system has terminated. */
+  public CompletionStage<Done> terminated() {
+    return system.getWhenTerminated().thenApply(t -> Done.getInstance());
+  }
+
+  /** One status line: throughput since the previous line, commits, offsets, partitions. */
+  public synchronized String statusLine() {
+    PipelineMetrics m = pipeline.metrics();
+    long now = System.nanoTime();
+    long consumed = m.consumed();
+    String rate = Progress.rate(consumed - lastConsumed, now - lastNanos);
+    lastConsumed = consumed;
+    lastNanos = now;
+    long deadLetters = m.deadLetters().values().stream().mapToLong(Long::longValue).sum();
+    return "pipeline: consumed "
+        + Progress.count(consumed)
+        + " ("
+        + rate
+        + "/s), dead letters "
+        + Progress.count(deadLetters)
+        + ", commits "
+        + Progress.count(m.commits())
+        + ", rows written "
+        + Progress.count(m.rows())
+        + (m.retries() > 0 ? ", retries " + m.retries() : "")
+        + ", partitions "
+        + m.assignedPartitions().keySet()
+        + ", committed offsets "
+        + m.committedOffsets();
+  }
+}
