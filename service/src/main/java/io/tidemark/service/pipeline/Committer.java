@@ -100,6 +100,8 @@ final class Committer {
 
   /** A commit failed in a way that leaves nothing behind: it may be tried again. */
   static final class RetriableCommitException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     RetriableCommitException(Exception cause) {
       super(cause);
     }

@@ -206,6 +206,8 @@ final class PartitionStream {
 
   /** Another consumer committed this partition: this one must re-read where it stands. */
   static final class PartitionFencedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
     PartitionFencedException(String topic, int partition) {
       super(
           "Partition "
