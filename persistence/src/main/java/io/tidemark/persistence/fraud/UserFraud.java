@@ -44,7 +44,10 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * raised: a redelivery (same offset, or an unknown one) gets exactly the first reply again, so the
  * pipeline's output is a function of the input record alone; a true duplicate (the same txnId at
  * another offset) gets {@link Outcome#DUPLICATE} without alerts, so no alert is repeated. Both
- * persist nothing. A too-late transaction is never stored; its redelivery is too late again.
+ * persist nothing. A too-late transaction is never stored; its redelivery is too late again. The
+ * guarantee holds while the transaction is retained: an uncommitted batch must not span more than
+ * {@code window + allowed-lateness} of the user's event time, or a redelivered early transaction
+ * has been evicted by then and is answered {@link Outcome#TOO_LATE}.
  *
  * <p>Lifecycle: started by sharding on the first command for its userId, recovered from the last
  * snapshot plus the events after it (a snapshot every {@code snapshot-every} events, older events
