@@ -1,0 +1,368 @@
+package io.tidemark.persistence.fraud;
+
+import io.tidemark.persistence.CborSerializable;
+import io.tidemark.streams.event.Transaction;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+
+/**
+ * The fraud state of one user (SPEC §3.3) as an event-sourced entity, sharded by the Kafka
+ * partition of its userId so that it lives on the node consuming that partition. The transactions
+ * pipeline asks it to {@link Process} each of the user's transactions in partition order; it
+ * decides with the pure {@link FraudRule}, persists an {@link Accepted} event for every accepted
+ * transaction (with the alerts it raised) and replies {@link Processed}.
+ *
+ * <p>Exactly-once output: a Kafka transaction that produced alerts may abort after the entity
+ * persisted the event, and the input record is then delivered again. The state therefore keeps, for
+ * every retained transaction, the source offset it was accepted from and the alerts its acceptance
+ * raised: a redelivery (same offset, or an unknown one) gets exactly the first reply again, so the
+ * pipeline's output is a function of the input record alone; a true duplicate (the same txnId at
+ * another offset) gets {@link Outcome#DUPLICATE} without alerts, so no alert is repeated. Both
+ * persist nothing. A too-late transaction is never stored; its redelivery is too late again. The
+ * guarantee holds while the transaction is retained: an uncommitted batch must not span more than
+ * {@code window + allowed-lateness} of the user's event time, or a redelivered early transaction
+ * has been evicted by then and is answered {@link Outcome#TOO_LATE}.
+ *
+ * <p>Lifecycle: started by sharding on the first command for its userId, recovered from the last
+ * snapshot plus the events after it (a snapshot every {@code snapshot-every} events, older events
+ * deleted), stopped after {@code passivate-idle-after} without commands.
+ */
+public final class UserFraud
+    extends EventSourcedBehaviorWithEnforcedReplies<
+        UserFraud.Command, UserFraud.Event, UserFraud.State> {
+
+  /** A message the entity accepts. */
+  public sealed interface Command extends CborSerializable {}
+
+  /**
+   * Decide on the user's next transaction and reply {@link Processed}.
+   *
+   * @param txn the transaction, decoded and valid; its userId is the entity's
+   * @param offset the position of the record in its input partition, or {@link #NO_OFFSET}; it
+   *     tells a redelivery (same offset) from a true duplicate (another offset)
+   * @param replyTo receives the outcome
+   */
+  public record Process(Transaction txn, long offset, ActorRef<Processed> replyTo)
+      implements Command {
+
+    /** The offset of a transaction whose input position is unknown. */
+    public static final long NO_OFFSET = -1L;
+
+    public Process {
+      Objects.requireNonNull(txn, "txn");
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+
+    /** Without a source offset: any repeated txnId is then answered as a redelivery. */
+    public Process(Transaction txn, ActorRef<Processed> replyTo) {
+      this(txn, NO_OFFSET, replyTo);
+    }
+  }
+
+  /** Reply with a {@link StateView} of the user's current state. */
+  public record GetState(ActorRef<StateView> replyTo) implements Command {}
+
+  /** What became of a processed transaction. */
+  public enum Outcome {
+    /** Accepted into the user's set (or a redelivery of an accepted one); emit the alerts. */
+    ACCEPTED,
+    /** The txnId was accepted before from another record: ignored, counted as a duplicate. */
+    DUPLICATE,
+    /** Older than the user's max ts minus the allowed lateness: dead letter {@code TOO_LATE}. */
+    TOO_LATE
+  }
+
+  /**
+   * Reply to {@link Process}.
+   *
+   * @param outcome what became of the transaction
+   * @param alerts the alerts to emit, in order: those its acceptance raised for {@code ACCEPTED},
+   *     none otherwise
+   * @param detail empty for {@code ACCEPTED}; the dead letter's detail for {@code TOO_LATE}; what
+   *     it duplicates for {@code DUPLICATE}
+   */
+  public record Processed(Outcome outcome, List<FraudAlert> alerts, String detail)
+      implements CborSerializable {
+
+    public Processed {
+      Objects.requireNonNull(outcome, "outcome");
+      alerts = List.copyOf(alerts);
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    static Processed accepted(List<FraudAlert> alerts) {
+      return new Processed(Outcome.ACCEPTED, alerts, "");
+    }
+  }
+
+  /**
+   * Reply to {@link GetState}: what the rule keeps of the user.
+   *
+   * @param userId the user
+   * @param maxTs the largest accepted ts, {@link Long#MIN_VALUE} before the first
+   * @param retained the retained transactions, by ts then txnId, with their flagged marks
+   */
+  public record StateView(String userId, long maxTs, List<FraudState.Retained> retained)
+      implements CborSerializable {
+
+    public StateView {
+      retained = List.copyOf(retained);
+    }
+  }
+
+  /** Something that happened to the user's state. */
+  public sealed interface Event extends CborSerializable {}
+
+  /**
+   * Event: the rule accepted a transaction; {@code accepted} holds it, the alerts it raised and the
+   * retention horizon after it.
+   *
+   * @param accepted the rule's event
+   * @param offset the input offset it came from, or {@link Process#NO_OFFSET}
+   */
+  public record Accepted(TransactionAccepted accepted, long offset) implements Event {
+
+    public Accepted {
+      Objects.requireNonNull(accepted, "accepted");
+    }
+  }
+
+  /**
+   * How a retained transaction was accepted: what a repeat of it is answered with.
+   *
+   * @param ts its event time (it is evicted with the rule's retention, by ts)
+   * @param offset the input offset it was accepted from, or {@link Process#NO_OFFSET}
+   * @param alerts the alerts its acceptance raised
+   */
+  public record Acceptance(long ts, long offset, List<FraudAlert> alerts) {
+
+    public Acceptance {
+      alerts = List.copyOf(alerts);
+    }
+
+    /** The reply to a transaction with this txnId arriving from {@code repeatOffset}. */
+    Processed repeatedFrom(long repeatOffset, String txnId) {
+      if (repeatOffset == Process.NO_OFFSET
+          || offset == Process.NO_OFFSET
+          || repeatOffset == offset) {
+        return Processed.accepted(alerts);
+      }
+      return new Processed(
+          Outcome.DUPLICATE,
+          List.of(),
+          "fraud: txnId " + txnId + " already accepted from offset " + offset);
+    }
+  }
+
+  /**
+   * The entity's state: the rule's state and, for exactly its retained transactions, how each was
+   * accepted.
+   *
+   * @param fraud the rule's state
+   * @param acceptances by txnId, one per transaction retained in {@code fraud}
+   */
+  public record State(FraudState fraud, Map<String, Acceptance> acceptances)
+      implements CborSerializable {
+
+    private static final State EMPTY = new State(FraudState.empty(), Map.of());
+
+    public State {
+      Objects.requireNonNull(fraud, "fraud");
+      acceptances = Map.copyOf(acceptances);
+    }
+
+    /** The state of a user without accepted transactions. */
+    public static State empty() {
+      return EMPTY;
+    }
+
+    /**
+     * The state after {@code event}; evicts acceptances exactly as the rule evicts transactions.
+     */
+    State apply(Accepted event) {
+      TransactionAccepted accepted = event.accepted();
+      Map<String, Acceptance> next = new HashMap<>(acceptances);
+      next.values().removeIf(a -> a.ts() <= accepted.retainAfterTs());
+      Transaction txn = accepted.transaction();
+      if (txn.ts() > accepted.retainAfterTs()) {
+        next.put(txn.txnId(), new Acceptance(txn.ts(), event.offset(), accepted.alerts()));
+      }
+      return new State(fraud.apply(accepted), next);
+    }
+
+    StateView view(String userId) {
+      return new StateView(userId, fraud.maxTs(), fraud.retained());
+    }
+  }
+
+  /** The entity type; entity ids are userIds. */
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, "UserFraud");
+
+  /**
+   * Registers the entity with Cluster Sharding, settings from the system's configuration, shards
+   * allocated by sharding's default strategy.
+   *
+   * @return the shard region; or ask through {@code ClusterSharding.get(system).entityRefFor(
+   *     ENTITY_KEY, userId)}
+   */
+  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
+    return init(system, UserFraudSettings.create(system.settings().config()));
+  }
+
+  /** Registers the entity with Cluster Sharding, shards allocated by the default strategy. */
+  public static ActorRef<ShardingEnvelope<Command>> init(
+      ActorSystem<?> system, UserFraudSettings settings) {
+    return ClusterSharding.get(system).init(entity(system, settings));
+  }
+
+  /**
+   * Registers the entity with Cluster Sharding, shards placed by {@link
+   * ExternalShardAllocationStrategy}: the node that is assigned Kafka partition {@code p} calls
+   * {@link #allocateLocally} with {@code p}, and shard {@code "p"} moves there. Until a shard has a
+   * location it is allocated to the requesting region.
+   */
+  public static ActorRef<ShardingEnvelope<Command>> initWithExternalAllocation(
+      ActorSystem<?> system, UserFraudSettings settings) {
+    ExternalShardAllocationStrategy strategy =
+        ExternalShardAllocationStrategy.create(
+            system, ENTITY_KEY.name(), settings.allocationTimeout());
+    return ClusterSharding.get(system)
+        .init(entity(system, settings).withAllocationStrategy(strategy));
+  }
+
+  /**
+   * With external allocation: places the shards of these Kafka partitions on this node, e.g. from
+   * the consumer's partitions-assigned callback.
+   */
+  public static CompletionStage<Done> allocateLocally(
+      ActorSystem<?> system, Collection<Integer> partitions) {
+    Address self = Cluster.get(system).selfMember().address();
+    Map<String, Address> locations = new HashMap<>();
+    partitions.forEach(p -> locations.put(Integer.toString(p), self));
+    return ExternalShardAllocation.get(system)
+        .getClient(ENTITY_KEY.name())
+        .setShardLocations(locations);
+  }
+
+  private static Entity<Command, ShardingEnvelope<Command>> entity(
+      ActorSystem<?> system, UserFraudSettings settings) {
+    ClusterShardingSettings defaults = ClusterShardingSettings.create(system);
+    ClusterShardingSettings sharding =
+        defaults.withPassivationStrategy(
+            defaults
+                .passivationStrategySettings()
+                .withIdleEntityPassivation(settings.passivateIdleAfter()));
+    return Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings))
+        .withMessageExtractor(new KafkaPartitionMessageExtractor<Command>(settings.shards()))
+        .withSettings(sharding);
+  }
+
+  /** The behavior of the entity of {@code userId}, outside sharding too (tests, tools). */
+  public static Behavior<Command> create(String userId, UserFraudSettings settings) {
+    return new UserFraud(userId, settings);
+  }
+
+  /**
+   * The tag of the events of the users in Kafka partition {@code partition}: one tag per shard, so
+   * that a projection (e.g. into the {@code fraud_alerts} table) can run one instance per
+   * partition.
+   */
+  public static String tag(int partition) {
+    return ENTITY_KEY.name() + "-" + partition;
+  }
+
+  private final String userId;
+  private final UserFraudSettings settings;
+  private final Set<String> tags;
+
+  private UserFraud(String userId, UserFraudSettings settings) {
+    super(
+        PersistenceId.of(ENTITY_KEY.name(), userId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.userId = userId;
+    this.settings = settings;
+    this.tags = Set.of(tag(KafkaPartitionMessageExtractor.partition(userId, settings.shards())));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.empty();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2)
+        .withDeleteEventsOnSnapshot();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return tags;
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, Event, State> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Process.class, this::onProcess)
+        .onCommand(GetState.class, this::onGetState)
+        .build();
+  }
+
+  private ReplyEffect<Event, State> onProcess(State state, Process command) {
+    Transaction txn = command.txn();
+    Acceptance earlier = state.acceptances().get(txn.txnId());
+    if (earlier != null) {
+      return Effect().reply(command.replyTo(), earlier.repeatedFrom(command.offset(), txn.txnId()));
+    }
+    Decision decision = FraudRule.decide(state.fraud(), txn, settings.rule());
+    if (decision instanceof Decision.Accepted accepted) {
+      return Effect()
+          .persist(new Accepted(accepted.event(), command.offset()))
+          .thenReply(command.replyTo(), after -> Processed.accepted(accepted.alerts()));
+    }
+    if (decision instanceof Decision.TooLate tooLate) {
+      return Effect()
+          .reply(command.replyTo(), new Processed(Outcome.TOO_LATE, List.of(), tooLate.detail()));
+    }
+    // Unreachable while acceptances mirror the retained transactions; answered safely anyway.
+    return Effect()
+        .reply(command.replyTo(), new Processed(Outcome.DUPLICATE, List.of(), "fraud: duplicate"));
+  }
+
+  private ReplyEffect<Event, State> onGetState(State state, GetState command) {
+    return Effect().reply(command.replyTo(), state.view(userId));
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onEvent(Accepted.class, State::apply).build();
+  }
+}
