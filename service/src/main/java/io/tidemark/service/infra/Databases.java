@@ -17,9 +17,12 @@ public final class Databases {
     return open(DatabaseEndpoint.fromEnvironment(System.getenv()));
   }
 
-  /** The configured database if given, else a freshly started embedded one. */
+  /**
+   * The configured database if given, else a freshly started embedded one that the caller must
+   * close (it registers no shutdown hook: the service closes it after its pipelines stopped).
+   */
   public static Database open(Optional<DatabaseEndpoint> configured) {
-    return configured.<Database>map(External::new).orElseGet(EmbeddedDatabase::start);
+    return configured.<Database>map(External::new).orElseGet(EmbeddedDatabase::startClosedByOwner);
   }
 
   /** Opens the database of {@code env} (same keys as the process environment). */

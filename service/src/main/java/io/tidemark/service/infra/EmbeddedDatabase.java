@@ -40,6 +40,15 @@ public final class EmbeddedDatabase implements Database {
   }
 
   /**
+   * Like {@link #start()}, for a process that closes the server itself, last, in its coordinated
+   * shutdown: no JVM shutdown hook of its own, which would stop the server while the pipeline is
+   * still committing.
+   */
+  public static EmbeddedDatabase startClosedByOwner() {
+    return start(builder().setRegisterShutdownHook(false));
+  }
+
+  /**
    * Starts a server over {@code dataDir}, initialised if empty and kept on {@link #close()}, so a
    * later start over the same directory finds the data again.
    */
