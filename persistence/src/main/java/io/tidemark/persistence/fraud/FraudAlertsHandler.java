@@ -1,0 +1,57 @@
+package io.tidemark.persistence.fraud;
+
+import java.sql.Array;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+
+/**
+ * Projection handler that writes the alerts of one {@link UserFraud.Accepted} event into the {@code
+ * fraud_alerts} table (SPEC §4.1). It runs inside the projection's database transaction, which also
+ * stores the projection offset, so each event's alerts are written exactly once; the insert ignores
+ * an existing {@code alert_id} as well, so a re-run projection (offsets dropped) converges too.
+ */
+public final class FraudAlertsHandler
+    extends JdbcHandler<EventEnvelope<UserFraud.Event>, DataSourceJdbcSession> {
+
+  static final String INSERT =
+      "INSERT INTO fraud_alerts (alert_id, user_id, txn_id, txn_ts, countries, detected_at)"
+          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING";
+
+  @Override
+  public void process(DataSourceJdbcSession session, EventEnvelope<UserFraud.Event> envelope)
+      throws Exception {
+    if (!(envelope.event() instanceof UserFraud.Accepted accepted)) {
+      return;
+    }
+    List<FraudAlert> alerts = accepted.accepted().alerts();
+    if (alerts.isEmpty()) {
+      return;
+    }
+    session.withConnection(
+        connection -> {
+          try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (FraudAlert alert : alerts) {
+              Array countries = connection.createArrayOf("text", alert.countries().toArray());
+              insert.setString(1, alert.alertId());
+              insert.setString(2, alert.userId());
+              insert.setString(3, alert.txnId());
+              insert.setObject(4, utc(alert.txnTs()));
+              insert.setArray(5, countries);
+              insert.setObject(6, utc(alert.detectedAt()));
+              insert.addBatch();
+            }
+            insert.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  private static OffsetDateTime utc(long epochMillis) {
+    return OffsetDateTime.ofInstant(Instant.ofEpochMilli(epochMillis), ZoneOffset.UTC);
+  }
+}
