@@ -3,6 +3,9 @@ package io.tidemark.service.run;
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.service.cli.Progress;
+import io.tidemark.service.fraud.AlertListener;
+import io.tidemark.service.fraud.FraudPipeline;
+import io.tidemark.service.fraud.FraudPipelineSettings;
 import io.tidemark.service.pipeline.ClickstreamPipeline;
 import io.tidemark.service.pipeline.LiveUpdates;
 import io.tidemark.service.pipeline.PipelineMetrics;
@@ -34,6 +37,7 @@ public final class ServiceRuntime {
   private final HikariDataSource dataSource;
   private final ClickstreamPipeline pipeline;
   private final ServerBinding binding;
+  private FraudPipeline fraud;
   private long lastConsumed;
   private long lastNanos = System.nanoTime();
 
@@ -50,8 +54,13 @@ public final class ServiceRuntime {
     this.binding = binding;
   }
 
-  /** Starts everything from the given configuration. */
+  /** Starts everything from the given configuration, alerts going nowhere but Kafka and the DB. */
   public static ServiceRuntime start(Config config, LiveUpdates live) {
+    return start(config, live, AlertListener.NONE);
+  }
+
+  /** Starts everything from the given configuration; {@code alerts} sees alerts as raised. */
+  public static ServiceRuntime start(Config config, LiveUpdates live, AlertListener alerts) {
     PipelineSettings pipelineSettings = PipelineSettings.create(config);
     DatabaseSettings db = DatabaseSettings.create(config);
     HttpSettings http = HttpSettings.create(config);
@@ -79,7 +88,10 @@ public final class ServiceRuntime {
         pipelineSettings.bootstrapServers(),
         pipelineSettings.groupId(),
         binding.localAddress());
-    return new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, binding);
+    ServiceRuntime runtime =
+        new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, binding);
+    runtime.fraud = FraudPipeline.start(system, FraudPipelineSettings.create(config), db, alerts);
+    return runtime;
   }
 
   private static boolean isReady(HikariDataSource dataSource) {
@@ -100,6 +112,11 @@ public final class ServiceRuntime {
 
   public HikariDataSource dataSource() {
     return dataSource;
+  }
+
+  /** The fraud pipeline: its metrics and the users' fraud state ({@code state(userId)}). */
+  public FraudPipeline fraud() {
+    return fraud;
   }
 
   public PipelineMetrics metrics() {
