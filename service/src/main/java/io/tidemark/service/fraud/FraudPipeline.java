@@ -296,7 +296,13 @@ public final class FraudPipeline {
         .withBootstrapServers(settings.bootstrapServers())
         .withGroupId(settings.groupId())
         .withClientId("tidemark-fraud")
-        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .withProperty(
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            Long.toString(settings.sessionTimeout().toMillis()))
+        .withProperty(
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            Long.toString(Math.max(100, settings.sessionTimeout().toMillis() / 4)));
   }
 
   private ProducerSettings<byte[], byte[]> producerSettings() {

@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param transactionalId Kafka {@code transactional.id} of this node's producer; empty derives
  *     {@code tidemark-fraud-<host>-<remote port>}. It must be unique per node and should survive a
  *     restart, so that the restarted node fences the transaction its predecessor left open.
+ * @param sessionTimeout Kafka {@code session.timeout.ms} of the consumer: how soon the partitions
+ *     of a crashed node move to the others (or to its restarted self)
  * @param parallelism entity asks in flight per node
  * @param askTimeout how long one ask of an entity may take before the stream restarts
  * @param commitInterval how often the Kafka transaction commits (alerts visible to {@code
@@ -37,6 +39,7 @@ public record FraudPipelineSettings(
     String alertsTopic,
     String deadLettersTopic,
     String transactionalId,
+    Duration sessionTimeout,
     int parallelism,
     Duration askTimeout,
     Duration commitInterval,
@@ -64,6 +67,7 @@ public record FraudPipelineSettings(
         config.getString("tidemark.topics.fraud-alerts"),
         config.getString("tidemark.topics.dead-letters"),
         p.getString("transactional-id"),
+        p.getDuration("session-timeout"),
         p.getInt("parallelism"),
         p.getDuration("ask-timeout"),
         p.getDuration("commit-interval"),
