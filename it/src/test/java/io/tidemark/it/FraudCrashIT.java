@@ -7,11 +7,6 @@ import io.tidemark.persistence.fraud.FraudAlert;
 import io.tidemark.persistence.fraud.FraudSettings;
 import io.tidemark.service.infra.EmbeddedKafka;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class FraudCrashIT {
 
-  static final int TRANSACTIONS = 6_000;
+  static final int TRANSACTIONS = 4_000;
   static final int CRASHES = 3;
   static final String SCHEMA = FraudLog.newSchema();
   static final Path LOGS = FraudServiceProcess.logDir("FraudCrashIT");
@@ -46,6 +41,7 @@ class FraudCrashIT {
   static final List<Long> killedAt = new ArrayList<>();
   static final List<Map<String, Long>> journalAtKill = new ArrayList<>();
   static Map<String, Long> journalAtEnd;
+  static Map<String, FraudAlert> table;
 
   @BeforeAll
   static void crashServiceThreeTimesThenDrain() throws Exception {
@@ -73,13 +69,19 @@ class FraudCrashIT {
           assertTrue(service.isAlive(), "service died on its own:\n" + service.tail());
           service.kill();
           killedAt.add(committedSum());
-          journalAtKill.add(journal());
+          journalAtKill.add(FraudLog.journal(SCHEMA));
         } else {
           Await.until(
               Duration.ofSeconds(120),
               () -> committed().equals(ends),
               () -> "drain: offsets " + committed() + " / " + ends + "\n" + service.tail());
-          journalAtEnd = journal();
+          journalAtEnd = FraudLog.journal(SCHEMA);
+          Map<String, FraudAlert> rows = FraudLog.asTableRows(expected.alerts());
+          Await.until(
+              Duration.ofSeconds(60),
+              () -> FraudLog.table(SCHEMA).size() >= rows.size(),
+              () -> "projection wrote " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
+          table = FraudLog.table(SCHEMA);
         }
       }
     }
@@ -89,19 +91,10 @@ class FraudCrashIT {
   }
 
   static Map<String, String> env() {
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-    env.put("DB_URL", PgSchema.url());
-    env.put("DB_USER", PgSchema.user());
-    env.put("DB_PASSWORD", PgSchema.password());
-    env.put("DB_SCHEMA", SCHEMA);
-    env.put("HTTP_PORT", "0");
-    env.put("FRAUD_SHARDS", "4");
+    Map<String, String> env = FraudLog.serviceEnv(kafka.bootstrapServers(), SCHEMA);
     // The same transactional id after every restart: the new producer aborts the dead one's
     // open transaction at once instead of leaving it to the transaction timeout.
     env.put("FRAUD_TRANSACTIONAL_ID", "fraud-crash-it");
-    env.put("FRAUD_SESSION_TIMEOUT", "6s");
-    env.put("STATUS_INTERVAL", "5s");
     return env;
   }
 
@@ -110,25 +103,7 @@ class FraudCrashIT {
   }
 
   static long committedSum() {
-    return committed().values().stream().mapToLong(Long::longValue).sum();
-  }
-
-  /** The highest sequence number of every entity's journal. */
-  static Map<String, Long> journal() throws SQLException {
-    Map<String, Long> seqNrs = new HashMap<>();
-    try (Connection c =
-            DriverManager.getConnection(PgSchema.url(), PgSchema.user(), PgSchema.password());
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT persistence_id, max(sequence_number) FROM "
-                    + SCHEMA
-                    + ".event_journal GROUP BY persistence_id")) {
-      while (rs.next()) {
-        seqNrs.put(rs.getString(1), rs.getLong(2));
-      }
-    }
-    return seqNrs;
+    return FraudLog.sum(committed());
   }
 
   @AfterAll
@@ -167,12 +142,7 @@ class FraudCrashIT {
 
   @Test
   void tableHoldsTheSameAlerts() {
-    Map<String, FraudAlert> rows = FraudLog.asTableRows(expected.alerts());
-    Await.until(
-        Duration.ofSeconds(60),
-        () -> FraudLog.table(SCHEMA).size() >= rows.size(),
-        () -> "projection wrote " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
-    assertEquals(rows, FraudLog.table(SCHEMA));
+    assertEquals(FraudLog.asTableRows(expected.alerts()), table);
   }
 
   @Test

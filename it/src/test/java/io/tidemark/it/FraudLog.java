@@ -268,6 +268,45 @@ final class FraudLog {
     return rows;
   }
 
+  /** The environment of a {@code tidemark run} process against the test's broker and schema. */
+  static Map<String, String> serviceEnv(String bootstrap, String schema) {
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    env.put("DB_URL", PgSchema.url());
+    env.put("DB_USER", PgSchema.user());
+    env.put("DB_PASSWORD", PgSchema.password());
+    env.put("DB_SCHEMA", schema);
+    env.put("HTTP_PORT", "0");
+    env.put("FRAUD_SHARDS", "4");
+    env.put("FRAUD_SESSION_TIMEOUT", "6s");
+    env.put("STATUS_INTERVAL", "5s");
+    return env;
+  }
+
+  static long sum(Map<Integer, Long> offsets) {
+    return offsets.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** The highest sequence number of every entity's journal. */
+  static Map<String, Long> journal(String schema) {
+    Map<String, Long> seqNrs = new HashMap<>();
+    try (Connection c =
+            DriverManager.getConnection(PgSchema.url(), PgSchema.user(), PgSchema.password());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT persistence_id, max(sequence_number) FROM "
+                    + schema
+                    + ".event_journal GROUP BY persistence_id")) {
+      while (rs.next()) {
+        seqNrs.put(rs.getString(1), rs.getLong(2));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return seqNrs;
+  }
+
   /** Drops a test schema. */
   static void dropSchema(String schema) {
     try (Connection c =

@@ -1,5 +1,6 @@
 package io.tidemark.persistence.fraud;
 
+import java.time.Duration;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -11,7 +12,7 @@ import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
-import org.apache.pekko.projection.javadsl.ExactlyOnceProjection;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
 import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
@@ -19,8 +20,8 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  * The projection of the {@link UserFraud} events into the {@code fraud_alerts} table: one instance
  * per tag {@code UserFraud-<partition>}, spread over the cluster by Sharded Daemon Process, each
  * reading its tag from the JDBC read journal and writing alerts and offset in one transaction
- * ({@link FraudAlertsHandler}, exactly once). The offsets live in {@code
- * pekko_projection_offset_store} under the projection name {@value #NAME}.
+ * ({@link FraudAlertsHandler}, exactly once, in groups of up to {@value #GROUP_SIZE} events). The
+ * offsets live in {@code pekko_projection_offset_store} under the projection name {@value #NAME}.
  *
  * <p>The entity deletes events two snapshots back ({@code snapshot-every}); a projection must not
  * fall that far behind one user's events, or it misses their alerts.
@@ -29,6 +30,9 @@ public final class FraudAlertsProjection {
 
   /** Projection name (and Sharded Daemon Process name). */
   public static final String NAME = "fraud-alerts";
+
+  private static final int GROUP_SIZE = 500;
+  private static final Duration GROUP_WITHIN = Duration.ofMillis(200);
 
   private FraudAlertsProjection() {}
 
@@ -50,16 +54,18 @@ public final class FraudAlertsProjection {
   }
 
   /** The projection of the events tagged {@code UserFraud.tag(partition)}. */
-  public static ExactlyOnceProjection<Offset, EventEnvelope<UserFraud.Event>> projection(
+  public static GroupedProjection<Offset, EventEnvelope<UserFraud.Event>> projection(
       ActorSystem<?> system, DataSource dataSource, int partition) {
     String tag = UserFraud.tag(partition);
     SourceProvider<Offset, EventEnvelope<UserFraud.Event>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
-    return JdbcProjection.exactlyOnce(
-        ProjectionId.of(NAME, tag),
-        source,
-        () -> new DataSourceJdbcSession(dataSource),
-        FraudAlertsHandler::new,
-        system);
+    // Grouped, yet exactly once: the group's alerts and its last offset commit together.
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(NAME, tag),
+            source,
+            () -> new DataSourceJdbcSession(dataSource),
+            FraudAlertsHandler::new,
+            system)
+        .withGroup(GROUP_SIZE, GROUP_WITHIN);
   }
 }
