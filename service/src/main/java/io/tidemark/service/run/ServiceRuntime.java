@@ -4,12 +4,12 @@ import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.service.cli.Progress;
 import io.tidemark.service.pipeline.ClickstreamPipeline;
+import io.tidemark.service.pipeline.ConsumptionGate;
 import io.tidemark.service.pipeline.LiveUpdates;
 import io.tidemark.service.pipeline.PipelineMetrics;
 import io.tidemark.service.pipeline.PipelineSettings;
+import io.tidemark.service.web.ServiceHttp;
 import java.net.InetSocketAddress;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -33,6 +33,7 @@ public final class ServiceRuntime {
   private final PipelineSettings pipelineSettings;
   private final HikariDataSource dataSource;
   private final ClickstreamPipeline pipeline;
+  private final ServiceHttp http;
   private final ServerBinding binding;
   private long lastConsumed;
   private long lastNanos = System.nanoTime();
@@ -42,24 +43,33 @@ public final class ServiceRuntime {
       PipelineSettings pipelineSettings,
       HikariDataSource dataSource,
       ClickstreamPipeline pipeline,
+      ServiceHttp http,
       ServerBinding binding) {
     this.system = system;
     this.pipelineSettings = pipelineSettings;
     this.dataSource = dataSource;
     this.pipeline = pipeline;
+    this.http = http;
     this.binding = binding;
   }
 
-  /** Starts everything from the given configuration. */
+  /**
+   * Starts everything from the given configuration.
+   *
+   * @param live also receives the pipeline's window results (besides the live feed)
+   */
   public static ServiceRuntime start(Config config, LiveUpdates live) {
     PipelineSettings pipelineSettings = PipelineSettings.create(config);
     DatabaseSettings db = DatabaseSettings.create(config);
-    HttpSettings http = HttpSettings.create(config);
     log.info("Database {}", db);
     HikariDataSource dataSource = db.openMigrated("tidemark-serving");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tidemark", config);
+    ConsumptionGate gate = new ConsumptionGate();
+    ServiceHttp http = ServiceHttp.create(system, config, dataSource, gate);
     ClickstreamPipeline pipeline =
-        ClickstreamPipeline.start(system, pipelineSettings, dataSource, live);
+        ClickstreamPipeline.start(
+            system, pipelineSettings, dataSource, both(http.liveUpdates(), live), gate);
+    http.observe(pipeline.metrics(), pipelineSettings.clicksTopic());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceStop(), "stop-clickstream-pipeline", pipeline::stop);
@@ -70,8 +80,7 @@ public final class ServiceRuntime {
           dataSource.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    ServerBinding binding =
-        HealthServer.bind(system, http, () -> isReady(dataSource)).toCompletableFuture().join();
+    ServerBinding binding = http.bind();
     log.info(
         "Clickstream pipeline '{}' consuming {} from {} as group {}; HTTP on {}",
         pipelineSettings.name(),
@@ -79,15 +88,17 @@ public final class ServiceRuntime {
         pipelineSettings.bootstrapServers(),
         pipelineSettings.groupId(),
         binding.localAddress());
-    return new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, binding);
+    return new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, http, binding);
   }
 
-  private static boolean isReady(HikariDataSource dataSource) {
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
+  private static LiveUpdates both(LiveUpdates feed, LiveUpdates other) {
+    if (other == LiveUpdates.NONE) {
+      return feed;
     }
+    return (partition, result) -> {
+      feed.accept(partition, result);
+      other.accept(partition, result);
+    };
   }
 
   public ActorSystem<Void> system() {
@@ -104,6 +115,11 @@ public final class ServiceRuntime {
 
   public PipelineMetrics metrics() {
     return pipeline.metrics();
+  }
+
+  /** The HTTP side: service metrics, live hub, readiness, fraud rule store. */
+  public ServiceHttp http() {
+    return http;
   }
 
   /** The address the HTTP server listens on. */
