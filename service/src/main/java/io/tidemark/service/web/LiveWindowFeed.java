@@ -5,9 +5,11 @@ import io.tidemark.http.live.LiveMessage;
 import io.tidemark.service.pipeline.LiveUpdates;
 import io.tidemark.streams.clicks.Visitors;
 import io.tidemark.streams.time.WindowResult;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,27 +26,39 @@ public final class LiveWindowFeed implements LiveUpdates {
   static final long RETENTION_MS = 2 * 60 * 60_000L;
 
   private final LiveHub hub;
+  private final int maxPerFlush;
   private final Map<WindowId, Combined> windows = new HashMap<>();
-  private final Map<WindowId, WindowResult<String, Long>> provisional = new LinkedHashMap<>();
+  private final Map<WindowId, WindowResult<String, Long>> changed = new LinkedHashMap<>();
   private long newestEnd = Long.MIN_VALUE;
 
-  public LiveWindowFeed(LiveHub hub) {
+  /**
+   * A feed publishing to {@code hub}.
+   *
+   * @param maxPerFlush most window messages one {@link #flush()} publishes
+   */
+  public LiveWindowFeed(LiveHub hub, int maxPerFlush) {
+    if (maxPerFlush < 1) {
+      throw new IllegalArgumentException("max-per-flush must be positive: " + maxPerFlush);
+    }
     this.hub = hub;
+    this.maxPerFlush = maxPerFlush;
   }
 
   @Override
-  public void accept(int partition, WindowResult<?, ?> result) {
-    WindowResult<String, Long> combined = combine(partition, result);
-    if (combined.isFinal()) {
-      hub.publish(LiveMessage.window(combined));
-    }
+  public synchronized void accept(int partition, WindowResult<?, ?> result) {
+    combine(partition, result);
   }
 
-  /** Publishes the provisional values that changed since the previous flush. */
+  /** Publishes the latest value of up to {@code maxPerFlush} changed windows. */
   public void flush() {
     for (WindowResult<String, Long> result : drain()) {
       hub.publish(LiveMessage.window(result));
     }
+  }
+
+  /** Windows changed and not yet published. */
+  public synchronized int pending() {
+    return changed.size();
   }
 
   /** Windows tracked now. */
@@ -52,13 +66,17 @@ public final class LiveWindowFeed implements LiveUpdates {
     return windows.size();
   }
 
-  private synchronized Iterable<WindowResult<String, Long>> drain() {
-    var pending = java.util.List.copyOf(provisional.values());
-    provisional.clear();
-    return pending;
+  private synchronized List<WindowResult<String, Long>> drain() {
+    List<WindowResult<String, Long>> batch = new ArrayList<>(Math.min(maxPerFlush, changed.size()));
+    for (Iterator<WindowResult<String, Long>> it = changed.values().iterator();
+        it.hasNext() && batch.size() < maxPerFlush; ) {
+      batch.add(it.next());
+      it.remove();
+    }
+    return batch;
   }
 
-  private synchronized WindowResult<String, Long> combine(int partition, WindowResult<?, ?> r) {
+  private void combine(int partition, WindowResult<?, ?> r) {
     WindowId id = new WindowId(r.computation(), String.valueOf(r.key()), r.windowStart());
     Combined window = windows.computeIfAbsent(id, k -> new Combined(new HashMap<>()));
     window.byPartition().put(partition, value(r.result()));
@@ -72,16 +90,12 @@ public final class LiveWindowFeed implements LiveUpdates {
             total,
             r.revision(),
             r.kind());
-    if (combined.isFinal()) {
-      provisional.remove(id);
-    } else {
-      provisional.put(id, combined);
-    }
+    // a window waiting keeps its place in the queue and takes the latest value
+    changed.put(id, combined);
     if (r.windowEnd() > newestEnd) {
       newestEnd = r.windowEnd();
       forgetOldWindows();
     }
-    return combined;
   }
 
   private void forgetOldWindows() {
@@ -90,7 +104,7 @@ public final class LiveWindowFeed implements LiveUpdates {
       WindowId id = ids.next();
       if (id.windowStart() < horizon) {
         ids.remove();
-        provisional.remove(id);
+        changed.remove(id);
       }
     }
   }

@@ -45,6 +45,9 @@ import org.apache.pekko.stream.Materializer;
  */
 public final class ServiceHttp {
 
+  /** The live feed's pacing of window messages (service http.conf). */
+  static final String LIVE_WINDOWS = "tidemark.http.live-windows";
+
   /** How often the pipeline counters are copied into the metrics. */
   static final Duration SYNC_INTERVAL = Duration.ofMillis(250);
 
@@ -58,6 +61,7 @@ public final class ServiceHttp {
   private final Executor blocking;
   private final FraudRuleStore fraudRules;
   private final TidemarkRoutes routes;
+  private final Duration flushInterval;
 
   private ServiceHttp(ActorSystem<?> system, Config config, DataSource db, ConsumptionGate gate) {
     this.system = system;
@@ -71,7 +75,8 @@ public final class ServiceHttp {
             Materializer.matFromSystem(system),
             settings.webSocket().publishBuffer(),
             metrics.liveMessagesDropped());
-    this.windows = new LiveWindowFeed(hub);
+    this.flushInterval = config.getDuration(LIVE_WINDOWS + ".interval");
+    this.windows = new LiveWindowFeed(hub, config.getInt(LIVE_WINDOWS + ".max-per-interval"));
     this.kafka =
         Admin.create(
             Map.of(
@@ -116,7 +121,7 @@ public final class ServiceHttp {
         classic
             .scheduler()
             .scheduleAtFixedRate(
-                Duration.ofSeconds(1), Duration.ofSeconds(1), windows::flush, classic.dispatcher());
+                flushInterval, flushInterval, windows::flush, classic.dispatcher());
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
