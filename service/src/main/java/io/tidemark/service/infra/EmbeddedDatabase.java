@@ -53,12 +53,25 @@ public final class EmbeddedDatabase implements Database {
    * later start over the same directory finds the data again.
    */
   public static EmbeddedDatabase start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * Starts a server over {@code dataDir} like {@link #start(Path)}, listening on {@code port} (0: a
+   * free one), so that a server stopped and started again is found at the same address.
+   */
+  public static EmbeddedDatabase start(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return start(builder().setDataDirectory(dataDir).setCleanDataDirectory(false));
+    EmbeddedPostgres.Builder builder =
+        builder().setDataDirectory(dataDir).setCleanDataDirectory(false);
+    if (port != 0) {
+      builder.setPort(port);
+    }
+    return start(builder);
   }
 
   private static EmbeddedPostgres.Builder builder() {

@@ -55,6 +55,7 @@ public final class ClickstreamPipeline implements AutoCloseable {
   private final PipelineMetrics metrics;
   private final ExecutorService blocking;
   private final DeadLetterProducer deadLetters;
+  private final ConsumptionGate gate;
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final UniqueKillSwitch killSwitch;
@@ -65,9 +66,11 @@ public final class ClickstreamPipeline implements AutoCloseable {
       PipelineSettings settings,
       DataSource dataSource,
       LiveUpdates live,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics,
+      ConsumptionGate gate) {
     this.settings = settings;
     this.metrics = metrics;
+    this.gate = gate;
     AtomicInteger threads = new AtomicInteger();
     this.blocking =
         Executors.newFixedThreadPool(
@@ -119,7 +122,17 @@ public final class ClickstreamPipeline implements AutoCloseable {
   /** Starts the pipeline; it runs until {@link #stop()}. */
   public static ClickstreamPipeline start(
       ActorSystem<?> system, PipelineSettings settings, DataSource dataSource, LiveUpdates live) {
-    return new ClickstreamPipeline(system, settings, dataSource, live, new PipelineMetrics());
+    return start(system, settings, dataSource, live, new ConsumptionGate());
+  }
+
+  /** Starts the pipeline consuming while {@code gate} is open; it runs until {@link #stop()}. */
+  public static ClickstreamPipeline start(
+      ActorSystem<?> system,
+      PipelineSettings settings,
+      DataSource dataSource,
+      LiveUpdates live,
+      ConsumptionGate gate) {
+    return new ClickstreamPipeline(system, settings, dataSource, live, new PipelineMetrics(), gate);
   }
 
   /** This pipeline's counters. */
@@ -188,7 +201,8 @@ public final class ClickstreamPipeline implements AutoCloseable {
         pair.first(),
         position.startOffset(),
         position.snapshot().isPresent() ? " with its checkpointed windows" : "");
-    return new PartitionStream(partition, position, settings, committer, deadLetters, metrics, live)
+    return new PartitionStream(
+            partition, position, settings, committer, deadLetters, metrics, live, gate)
         .run(pair.second(), system);
   }
 
@@ -198,6 +212,8 @@ public final class ClickstreamPipeline implements AutoCloseable {
    */
   public CompletionStage<Done> stop() {
     if (stopping.compareAndSet(false, true)) {
+      // records held by a paused gate must pass for the partition streams to complete
+      gate.resume();
       Consumer.Control c = control.get();
       CompletionStage<Done> stopped =
           c == null ? CompletableFuture.completedFuture(Done.getInstance()) : c.shutdown();

@@ -4,6 +4,8 @@ import io.tidemark.persistence.serving.CommitOutcome;
 import io.tidemark.persistence.serving.PartitionPosition;
 import io.tidemark.streams.clicks.ClickstreamSettings;
 import io.tidemark.streams.clicks.ClickstreamWindows;
+import io.tidemark.streams.clicks.PageViews;
+import io.tidemark.streams.clicks.UniqueVisitors;
 import io.tidemark.streams.event.Click;
 import io.tidemark.streams.event.DeadLetter;
 import io.tidemark.streams.event.Decoded;
@@ -42,6 +44,9 @@ final class PartitionStream {
 
   static final String SOURCE = "clicks";
 
+  /** The computations every valid click goes to. */
+  static final List<String> COMPUTATIONS = List.of(PageViews.NAME, UniqueVisitors.NAME);
+
   /** Injected by {@code keepAlive} when the partition has been quiet for a while. */
   private enum Idle {
     TICK
@@ -54,6 +59,7 @@ final class PartitionStream {
   private final DeadLetterProducer deadLetters;
   private final PipelineMetrics metrics;
   private final LiveUpdates live;
+  private final ConsumptionGate gate;
 
   // Written by the decoding step, read by the batching step (possibly another thread).
   private volatile long lastValidOffset;
@@ -74,7 +80,8 @@ final class PartitionStream {
       Committer committer,
       DeadLetterProducer deadLetters,
       PipelineMetrics metrics,
-      LiveUpdates live) {
+      LiveUpdates live,
+      ConsumptionGate gate) {
     this.partition = partition;
     this.position = position;
     this.settings = settings;
@@ -82,6 +89,7 @@ final class PartitionStream {
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.live = live;
+    this.gate = gate;
     long before = position.startOffset() - 1;
     this.lastValidOffset = before;
     this.lastDecodedOffset = before;
@@ -106,6 +114,8 @@ final class PartitionStream {
     return records
         // records before the stored position are in the tables already
         .filter(record -> record.offset() >= start)
+        // while consumption is paused, records wait here and the consumer stops fetching
+        .via(gate.flow())
         // decode; bad records become dead letters here
         .mapConcat(this::decode)
         // the partition's event-time windows, continuing from its checkpoint
@@ -143,8 +153,12 @@ final class PartitionStream {
 
   private Object observe(Object output) {
     if (output instanceof WindowResult<?, ?> result) {
+      countResult(result);
       live.accept(partition, result);
-    } else if (output instanceof Verdict<?> verdict && verdict.isTooLate()) {
+    } else if (output instanceof Verdict<?> verdict) {
+      countVerdict(verdict);
+    }
+    if (output instanceof Verdict<?> verdict && verdict.isTooLate()) {
       byte[] raw = ((Received<?>) verdict.event()).raw();
       deadLetters.send(
           DeadLetter.of(
@@ -152,6 +166,25 @@ final class PartitionStream {
       metrics.deadLetter(Reason.TOO_LATE);
     }
     return output;
+  }
+
+  private void countResult(WindowResult<?, ?> result) {
+    switch (result.kind()) {
+      case FIRED -> metrics.fired(result.computation());
+      case LATE_UPDATE -> metrics.lateUpdate(result.computation());
+      case PROVISIONAL -> {}
+    }
+  }
+
+  private void countVerdict(Verdict<?> verdict) {
+    metrics.watermark(partition, verdict.watermark());
+    for (String computation : COMPUTATIONS) {
+      if (verdict.countedIn(computation)) {
+        metrics.counted(computation);
+      } else {
+        metrics.tooLate(computation);
+      }
+    }
   }
 
   private List<PendingBatch> batch(Object element) {

@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one running pipeline, for status lines and metrics: records consumed, dead letters by
- * reason, commits, rows written and the committed offset of every partition. Counts restart from
- * zero with the process; the exact accounting lives in the database.
+ * reason, records counted and too late per computation, window firings and late updates, commits,
+ * rows written, the watermark and the committed offset of every partition. Counts restart from zero
+ * with the process; the exact accounting lives in the database.
  */
 public final class PipelineMetrics {
 
@@ -23,6 +24,11 @@ public final class PipelineMetrics {
   private final LongAdder retries = new LongAdder();
   private final Map<Integer, AtomicLong> committedOffsets = new ConcurrentHashMap<>();
   private final Map<Integer, Boolean> assigned = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> watermarks = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> counted = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> tooLate = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> firings = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> lateUpdates = new ConcurrentHashMap<>();
 
   public PipelineMetrics() {
     for (Reason reason : Reason.values()) {
@@ -36,6 +42,26 @@ public final class PipelineMetrics {
 
   void deadLetter(Reason reason) {
     deadLetters.get(reason).increment();
+  }
+
+  void counted(String computation) {
+    counted.computeIfAbsent(computation, c -> new LongAdder()).increment();
+  }
+
+  void tooLate(String computation) {
+    tooLate.computeIfAbsent(computation, c -> new LongAdder()).increment();
+  }
+
+  void fired(String computation) {
+    firings.computeIfAbsent(computation, c -> new LongAdder()).increment();
+  }
+
+  void lateUpdate(String computation) {
+    lateUpdates.computeIfAbsent(computation, c -> new LongAdder()).increment();
+  }
+
+  void watermark(int partition, long watermark) {
+    watermarks.computeIfAbsent(partition, p -> new AtomicLong(Long.MIN_VALUE)).set(watermark);
   }
 
   void committed(int partition, long nextOffset, int rowCount) {
@@ -93,5 +119,38 @@ public final class PipelineMetrics {
   /** Partitions currently assigned to this process. */
   public SortedMap<Integer, Boolean> assignedPartitions() {
     return new TreeMap<>(assigned);
+  }
+
+  /** Records counted in each computation since start (not too late for it). */
+  public Map<String, Long> counted() {
+    return sums(counted);
+  }
+
+  /** Records too late for each computation since start (one TOO_LATE dead letter covers all). */
+  public Map<String, Long> tooLate() {
+    return sums(tooLate);
+  }
+
+  /** Windows fired since start, per computation. */
+  public Map<String, Long> firings() {
+    return sums(firings);
+  }
+
+  /** Late updates of fired windows since start, per computation. */
+  public Map<String, Long> lateUpdates() {
+    return sums(lateUpdates);
+  }
+
+  /** The latest watermark of every partition this process consumed, epoch ms. */
+  public SortedMap<Integer, Long> watermarks() {
+    SortedMap<Integer, Long> result = new TreeMap<>();
+    watermarks.forEach((p, w) -> result.put(p, w.get()));
+    return result;
+  }
+
+  private static Map<String, Long> sums(Map<String, LongAdder> adders) {
+    Map<String, Long> result = new TreeMap<>();
+    adders.forEach((name, adder) -> result.put(name, adder.sum()));
+    return result;
   }
 }

@@ -10,7 +10,12 @@ import io.tidemark.service.infra.Database;
 import io.tidemark.service.infra.Databases;
 import io.tidemark.service.infra.EmbeddedKafka;
 import io.tidemark.service.pipeline.LiveUpdates;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +31,8 @@ import picocli.CommandLine.Option;
  * {@code tidemark demo}: everything on one machine without configuration. An in-process Kafka
  * broker (topics with 4 partitions), PostgreSQL from {@code DB_URL} or an embedded one, the
  * generator producing live (event time follows the wall clock at the default rate), the pipeline
- * and the HTTP server. Prints where to look and a status line; Ctrl-C stops it all cleanly.
+ * and the HTTP server (port 8080, or a free one when 8080 is taken; a random admin token unless
+ * ADMIN_TOKEN is set). Prints the dashboard address and a status line; Ctrl-C stops it all cleanly.
  */
 @Command(
     name = "demo",
@@ -56,6 +62,29 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Generator seed.")
   long seed;
 
+  /** The configured port (8080 unless HTTP_PORT says otherwise) if free, else any free port. */
+  static int httpPort(Config config) {
+    int port = config.getInt("tidemark.http.port");
+    if (port == 0) {
+      return 0;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(config.getString("tidemark.http.interface"), port));
+      return port;
+    } catch (IOException taken) {
+      log.info("Port {} is taken; the demo listens on a free port", port);
+      return 0;
+    }
+  }
+
+  /** A random admin token for this demo run. */
+  static String randomToken() {
+    byte[] bytes = new byte[18];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
   @Override
   public Integer call() {
     EmbeddedKafka kafka = EmbeddedKafka.start();
@@ -73,6 +102,12 @@ public final class DemoCommand implements Callable<Integer> {
     overrides.put("tidemark.db.user", database.endpoint().user());
     overrides.put("tidemark.db.password", database.endpoint().password());
     overrides.put("tidemark.pipeline.status-interval", "5s");
+    overrides.put("tidemark.http.port", httpPort(base));
+    String adminToken = base.getString("tidemark.http.admin-token");
+    if (adminToken.isBlank()) {
+      adminToken = randomToken();
+      overrides.put("tidemark.http.admin-token", adminToken);
+    }
     Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
     ServiceRuntime runtime = ServiceRuntime.start(config, LiveUpdates.NONE);
 
@@ -122,11 +157,14 @@ public final class DemoCommand implements Callable<Integer> {
 
     System.out.printf(
         "%nTidemark demo is running (Ctrl-C stops it)%n"
-            + "  HTTP:        http://localhost:%d/health/ready%n"
+            + "  Dashboard:   http://localhost:%d/%n"
+            + "  Metrics:     http://localhost:%<d/metrics   (health: /health/ready, API: /api/...)%n"
+            + "  Admin token: %s   (curl -H 'Authorization: Bearer <token>' .../admin/fraud-rule)%n"
             + "  Kafka:       %s (topics with %d partitions)%n"
             + "  PostgreSQL:  %s as %s%n"
             + "  Generator:   %.0f clicks/s + %.0f transactions/s, seed %d%n%n",
         runtime.httpAddress().getPort(),
+        adminToken,
         kafka.bootstrapServers(),
         PARTITIONS,
         database.endpoint().jdbcUrl(),

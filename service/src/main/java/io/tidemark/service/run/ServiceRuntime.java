@@ -3,13 +3,16 @@ package io.tidemark.service.run;
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.service.cli.Progress;
+import io.tidemark.service.fraud.AlertListener;
+import io.tidemark.service.fraud.FraudPipeline;
+import io.tidemark.service.fraud.FraudPipelineSettings;
 import io.tidemark.service.pipeline.ClickstreamPipeline;
+import io.tidemark.service.pipeline.ConsumptionGate;
 import io.tidemark.service.pipeline.LiveUpdates;
 import io.tidemark.service.pipeline.PipelineMetrics;
 import io.tidemark.service.pipeline.PipelineSettings;
+import io.tidemark.service.web.ServiceHttp;
 import java.net.InetSocketAddress;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
@@ -33,7 +36,9 @@ public final class ServiceRuntime {
   private final PipelineSettings pipelineSettings;
   private final HikariDataSource dataSource;
   private final ClickstreamPipeline pipeline;
+  private final ServiceHttp http;
   private final ServerBinding binding;
+  private FraudPipeline fraud;
   private long lastConsumed;
   private long lastNanos = System.nanoTime();
 
@@ -42,24 +47,38 @@ public final class ServiceRuntime {
       PipelineSettings pipelineSettings,
       HikariDataSource dataSource,
       ClickstreamPipeline pipeline,
+      ServiceHttp http,
       ServerBinding binding) {
     this.system = system;
     this.pipelineSettings = pipelineSettings;
     this.dataSource = dataSource;
     this.pipeline = pipeline;
+    this.http = http;
     this.binding = binding;
   }
 
-  /** Starts everything from the given configuration. */
+  /**
+   * Starts everything from the given configuration.
+   *
+   * @param live also receives the pipeline's window results (besides the live feed)
+   */
   public static ServiceRuntime start(Config config, LiveUpdates live) {
+    return start(config, live, AlertListener.NONE);
+  }
+
+  /** Starts everything from the given configuration; {@code alerts} sees alerts as raised. */
+  public static ServiceRuntime start(Config config, LiveUpdates live, AlertListener alerts) {
     PipelineSettings pipelineSettings = PipelineSettings.create(config);
     DatabaseSettings db = DatabaseSettings.create(config);
-    HttpSettings http = HttpSettings.create(config);
     log.info("Database {}", db);
     HikariDataSource dataSource = db.openMigrated("tidemark-serving");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tidemark", config);
+    ConsumptionGate gate = new ConsumptionGate();
+    ServiceHttp http = ServiceHttp.create(system, config, dataSource, gate);
     ClickstreamPipeline pipeline =
-        ClickstreamPipeline.start(system, pipelineSettings, dataSource, live);
+        ClickstreamPipeline.start(
+            system, pipelineSettings, dataSource, both(http.liveUpdates(), live), gate);
+    http.observe(pipeline.metrics(), pipelineSettings.clicksTopic());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceStop(), "stop-clickstream-pipeline", pipeline::stop);
@@ -70,8 +89,7 @@ public final class ServiceRuntime {
           dataSource.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    ServerBinding binding =
-        HealthServer.bind(system, http, () -> isReady(dataSource)).toCompletableFuture().join();
+    ServerBinding binding = http.bind();
     log.info(
         "Clickstream pipeline '{}' consuming {} from {} as group {}; HTTP on {}",
         pipelineSettings.name(),
@@ -79,15 +97,31 @@ public final class ServiceRuntime {
         pipelineSettings.bootstrapServers(),
         pipelineSettings.groupId(),
         binding.localAddress());
-    return new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, binding);
+    ServiceRuntime runtime =
+        new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, http, binding);
+    // alerts go to the live feed as well as to Kafka and the table; the API asks the entities
+    AlertListener toLiveFeed = http.alertListener();
+    AlertListener listeners =
+        alerts == AlertListener.NONE
+            ? toLiveFeed
+            : alert -> {
+              toLiveFeed.onAlert(alert);
+              alerts.onAlert(alert);
+            };
+    runtime.fraud =
+        FraudPipeline.start(system, FraudPipelineSettings.create(config), db, listeners);
+    http.lookUpFraudStatesWith(runtime.fraud::state);
+    return runtime;
   }
 
-  private static boolean isReady(HikariDataSource dataSource) {
-    try (Connection c = dataSource.getConnection()) {
-      return c.isValid(2);
-    } catch (SQLException e) {
-      return false;
+  private static LiveUpdates both(LiveUpdates feed, LiveUpdates other) {
+    if (other == LiveUpdates.NONE) {
+      return feed;
     }
+    return (partition, result) -> {
+      feed.accept(partition, result);
+      other.accept(partition, result);
+    };
   }
 
   public ActorSystem<Void> system() {
@@ -102,8 +136,18 @@ public final class ServiceRuntime {
     return dataSource;
   }
 
+  /** The fraud pipeline: its metrics and the users' fraud state ({@code state(userId)}). */
+  public FraudPipeline fraud() {
+    return fraud;
+  }
+
   public PipelineMetrics metrics() {
     return pipeline.metrics();
+  }
+
+  /** The HTTP side: service metrics, live hub, readiness, fraud rule store. */
+  public ServiceHttp http() {
+    return http;
   }
 
   /** The address the HTTP server listens on. */

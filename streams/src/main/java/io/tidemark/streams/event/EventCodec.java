@@ -195,6 +195,8 @@ public final class EventCodec {
 
   /** Thrown for input that is malformed before Jackson sees it; cheap, no stack trace. */
   private static final class Malformed extends IOException {
+    private static final long serialVersionUID = 1L;
+
     Malformed(String message) {
       super(message);
     }

@@ -1,0 +1,113 @@
+package io.tidemark.it;
+
+import io.tidemark.service.Main;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code tidemark run} as a JVM of its own (the {@code java} binary itself, no shell in between),
+ * configured like a container: environment variables, plus system properties for what has no
+ * variable. Its output goes to a log file, so a test can kill it with SIGKILL like a crashed node.
+ */
+final class ServiceProcess implements AutoCloseable {
+
+  private final Process process;
+  private final Path logFile;
+
+  private ServiceProcess(Process process, Path logFile) {
+    this.process = process;
+    this.logFile = logFile;
+  }
+
+  /**
+   * Starts {@code tidemark run} with the given environment (added to this process's) and system
+   * properties; returns at once.
+   */
+  static ServiceProcess start(Map<String, String> env, Map<String, String> properties, Path logFile)
+      throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.add("-Xmx384m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(Main.class.getName());
+    command.add("run");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    Thread pump = new Thread(() -> pump(process, logFile), "service-process-output");
+    pump.setDaemon(true);
+    pump.start();
+    return new ServiceProcess(process, logFile);
+  }
+
+  private static void pump(Process process, Path logFile) {
+    try (BufferedReader in =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile), true)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        log.println(line);
+      }
+    } catch (IOException e) {
+      // the process is gone; its log ends here
+    }
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Kills the JVM at once (SIGKILL), as a crash would, and waits until it is gone. */
+  void kill(Duration timeout) throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("Service process " + process.pid() + " outlived SIGKILL");
+    }
+  }
+
+  /** The last lines of the process output, for failure messages. */
+  String tail(int lines) {
+    try {
+      List<String> all = Files.exists(logFile) ? Files.readAllLines(logFile) : List.of();
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(log unreadable: " + e + ")";
+    }
+  }
+
+  /** Stops the process with SIGTERM (coordinated shutdown), SIGKILL if it lingers. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+          process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

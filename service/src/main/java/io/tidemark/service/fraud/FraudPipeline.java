@@ -1,0 +1,346 @@
+package io.tidemark.service.fraud;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tidemark.persistence.fraud.FraudAlert;
+import io.tidemark.persistence.fraud.FraudAlertsProjection;
+import io.tidemark.persistence.fraud.UserFraud;
+import io.tidemark.service.cluster.ClusterJoin;
+import io.tidemark.service.pipeline.DeadLetterProducer;
+import io.tidemark.service.run.DatabaseSettings;
+import io.tidemark.streams.event.DeadLetter;
+import io.tidemark.streams.event.DeadLetterJson;
+import io.tidemark.streams.event.Decoded;
+import io.tidemark.streams.event.EventCodec;
+import io.tidemark.streams.event.Reason;
+import io.tidemark.streams.event.Transaction;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.kafka.ConsumerMessage.PartitionOffset;
+import org.apache.pekko.kafka.ConsumerMessage.TransactionalMessage;
+import org.apache.pekko.kafka.ConsumerRebalanceEvent;
+import org.apache.pekko.kafka.ConsumerSettings;
+import org.apache.pekko.kafka.ProducerMessage;
+import org.apache.pekko.kafka.ProducerMessage.Envelope;
+import org.apache.pekko.kafka.ProducerSettings;
+import org.apache.pekko.kafka.Subscriptions;
+import org.apache.pekko.kafka.javadsl.Consumer;
+import org.apache.pekko.kafka.javadsl.Transactional;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.RestartSettings;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.RestartSource;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live fraud pipeline (SPEC §3.3, §4.2, DESIGN "Data flow"): Kafka {@code transactions} in,
+ * {@code fraud-alerts} and {@code dead-letters} out, exactly once. Each record is decoded (a bad
+ * one becomes a dead letter), its user's {@link UserFraud} entity is asked through Cluster Sharding
+ * (bounded parallelism, input order kept), and its alerts, dead letter or nothing at all are
+ * produced in one Kafka transaction with the consumed offsets. A crash or failure aborts the open
+ * transaction; the records are consumed again and the entity answers a redelivered record with the
+ * reply it gave first, so the committed output is the same.
+ *
+ * <p>Shard placement: the entity's shard is the Kafka partition of the userId; when this node is
+ * assigned partitions, their shards move here ({@link ShardPlacement}). The node joins its cluster
+ * ({@link ClusterJoin}), runs the {@code fraud_alerts} projection ({@link FraudAlertsProjection})
+ * and stops through coordinated shutdown.
+ */
+public final class FraudPipeline {
+
+  private static final Logger log = LoggerFactory.getLogger(FraudPipeline.class);
+
+  private final ActorSystem<?> system;
+  private final FraudPipelineSettings settings;
+  private final AlertListener alerts;
+  private final FraudMetrics metrics = new FraudMetrics();
+  private final ClusterSharding sharding;
+  private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final UniqueKillSwitch killSwitch;
+  private final CompletionStage<Done> done;
+  private final String transactionalId;
+  private final ActorRef<ConsumerRebalanceEvent> placement;
+  private final AtomicInteger starts = new AtomicInteger();
+
+  private FraudPipeline(
+      ActorSystem<?> system,
+      FraudPipelineSettings settings,
+      AlertListener alerts,
+      String transactionalId) {
+    this.system = system;
+    this.settings = settings;
+    this.alerts = alerts;
+    this.sharding = ClusterSharding.get(system);
+    this.transactionalId = transactionalId;
+    this.placement =
+        system.systemActorOf(
+            ShardPlacement.create(metrics, settings.entity().shards()),
+            "fraud-shard-placement",
+            Props.empty());
+    if (settings.enabled()) {
+      var running =
+          RestartSource.onFailuresWithBackoff(
+                  RestartSettings.create(
+                      settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2),
+                  this::transactionalStream)
+              .viaMat(KillSwitches.single(), Keep.right())
+              .toMat(Sink.ignore(), Keep.both())
+              .run(system);
+      this.killSwitch = running.first();
+      this.done = running.second();
+    } else {
+      this.killSwitch = null;
+      this.done = CompletableFuture.completedFuture(Done.getInstance());
+    }
+  }
+
+  /**
+   * Joins the cluster, registers the entity with sharding (external shard allocation), starts the
+   * projection and, if enabled, the pipeline; all of it stops with the actor system's coordinated
+   * shutdown.
+   *
+   * @param db the database of the {@code fraud_alerts} table (schema already migrated)
+   * @param alerts receives every alert as it is raised
+   */
+  public static FraudPipeline start(
+      ActorSystem<?> system,
+      FraudPipelineSettings settings,
+      DatabaseSettings db,
+      AlertListener alerts) {
+    ClusterJoin.join(system);
+    UserFraud.initWithExternalAllocation(system, settings.entity());
+    if (settings.projection()) {
+      HikariDataSource pool = projectionPool(db, settings.projectionPoolSize());
+      FraudAlertsProjection.init(system, pool, settings.entity().shards());
+      CoordinatedShutdown.get(system)
+          .addTask(
+              CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+              "close-fraud-projection-pool",
+              () -> {
+                pool.close();
+                return CompletableFuture.completedFuture(Done.getInstance());
+              });
+    }
+    String id = transactionalId(system, settings);
+    FraudPipeline pipeline = new FraudPipeline(system, settings, alerts, id);
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-fraud-pipeline", pipeline::stop);
+    if (settings.enabled()) {
+      log.info(
+          "Fraud pipeline consuming {} as group {}, transactional id {}, {} shards",
+          settings.transactionsTopic(),
+          settings.groupId(),
+          id,
+          settings.entity().shards());
+    }
+    return pipeline;
+  }
+
+  /** This pipeline's counters. */
+  public FraudMetrics metrics() {
+    return metrics;
+  }
+
+  /** The Kafka {@code transactional.id} of this node's producer. */
+  public String transactionalId() {
+    return transactionalId;
+  }
+
+  /** The current fraud state of a user, from its entity (for {@code /api/users/{userId}/...}). */
+  public CompletionStage<UserFraud.StateView> state(String userId) {
+    return sharding
+        .entityRefFor(UserFraud.ENTITY_KEY, userId)
+        .ask(UserFraud.GetState::new, settings.askTimeout());
+  }
+
+  /** Completes when the pipeline has stopped. */
+  public CompletionStage<Done> done() {
+    return done;
+  }
+
+  /** Stops consuming; the open Kafka transaction commits what was processed, then it completes. */
+  public CompletionStage<Done> stop() {
+    if (killSwitch != null && stopping.compareAndSet(false, true)) {
+      Consumer.Control c = control.get();
+      CompletionStage<Done> stopped =
+          c == null
+              ? CompletableFuture.completedFuture(Done.getInstance())
+              : c.drainAndShutdown(done, system.executionContext());
+      stopped.whenComplete((d, e) -> killSwitch.shutdown());
+    }
+    return done;
+  }
+
+  /** One run of the consume-ask-produce stream; the restart wrapper builds a new one on failure. */
+  private Source<ProducerMessage.Results<byte[], byte[], PartitionOffset>, Consumer.Control>
+      transactionalStream() {
+    if (starts.getAndIncrement() > 0) {
+      metrics.restarted();
+      log.warn("Fraud pipeline restarting");
+    }
+    return Transactional.source(
+            consumerSettings(),
+            Subscriptions.topics(settings.transactionsTopic())
+                .withRebalanceListener(Adapter.toClassic(placement)))
+        .mapMaterializedValue(
+            c -> {
+              control.set(c);
+              return c;
+            })
+        // Asks of different users overlap; mapAsync emits in input order, as the offsets need.
+        .mapAsync(settings.parallelism(), this::process)
+        .via(Transactional.flow(producerSettings(), transactionalId));
+  }
+
+  /** Decodes one record and asks its user's entity; what to produce with its offset. */
+  private CompletionStage<Envelope<byte[], byte[], PartitionOffset>> process(
+      TransactionalMessage<byte[], byte[]> message) {
+    metrics.consumed();
+    ConsumerRecord<byte[], byte[]> record = message.record();
+    PartitionOffset offset = message.partitionOffset();
+    Decoded<Transaction> decoded = EventCodec.decodeTransaction(record.value());
+    if (decoded instanceof Decoded.Invalid<Transaction> invalid) {
+      DeadLetter letter =
+          invalid.toDeadLetter(
+              settings.transactionsTopic(), record.partition(), record.offset(), value(record));
+      metrics.deadLetter(letter.reason());
+      return CompletableFuture.completedFuture(ProducerMessage.single(deadLetter(letter), offset));
+    }
+    Transaction txn = ((Decoded.Valid<Transaction>) decoded).value();
+    return sharding
+        .entityRefFor(UserFraud.ENTITY_KEY, txn.userId())
+        .<UserFraud.Processed>ask(
+            replyTo -> new UserFraud.Process(txn, record.offset(), replyTo), settings.askTimeout())
+        .thenApply(reply -> output(reply, record, offset));
+  }
+
+  /** The records a reply stands for: its alerts, a too-late dead letter, or only the offset. */
+  private Envelope<byte[], byte[], PartitionOffset> output(
+      UserFraud.Processed reply, ConsumerRecord<byte[], byte[]> record, PartitionOffset offset) {
+    switch (reply.outcome()) {
+      case ACCEPTED -> {
+        metrics.accepted(reply.alerts().size());
+        if (reply.alerts().isEmpty()) {
+          return ProducerMessage.passThrough(offset);
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (FraudAlert alert : reply.alerts()) {
+          alerts.onAlert(alert);
+          records.add(
+              new ProducerRecord<>(
+                  settings.alertsTopic(),
+                  alert.userId().getBytes(StandardCharsets.UTF_8),
+                  FraudAlertJson.encode(alert)));
+        }
+        return ProducerMessage.multi(records, offset);
+      }
+      case DUPLICATE -> {
+        metrics.duplicate();
+        return ProducerMessage.passThrough(offset);
+      }
+      default -> {
+        metrics.deadLetter(Reason.TOO_LATE);
+        DeadLetter letter =
+            DeadLetter.of(
+                settings.transactionsTopic(),
+                record.partition(),
+                record.offset(),
+                Reason.TOO_LATE,
+                reply.detail(),
+                value(record));
+        return ProducerMessage.single(deadLetter(letter), offset);
+      }
+    }
+  }
+
+  private ProducerRecord<byte[], byte[]> deadLetter(DeadLetter letter) {
+    return new ProducerRecord<>(
+        settings.deadLettersTopic(),
+        DeadLetterProducer.key(letter).getBytes(StandardCharsets.UTF_8),
+        DeadLetterJson.encode(letter));
+  }
+
+  private static byte[] value(ConsumerRecord<byte[], byte[]> record) {
+    return record.value() == null ? new byte[0] : record.value();
+  }
+
+  private ConsumerSettings<byte[], byte[]> consumerSettings() {
+    return ConsumerSettings.create(system, new ByteArrayDeserializer(), new ByteArrayDeserializer())
+        .withBootstrapServers(settings.bootstrapServers())
+        .withGroupId(settings.groupId())
+        .withClientId("tidemark-fraud")
+        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        .withProperty(
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            Long.toString(settings.sessionTimeout().toMillis()))
+        .withProperty(
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            Long.toString(Math.max(100, settings.sessionTimeout().toMillis() / 4)));
+  }
+
+  private ProducerSettings<byte[], byte[]> producerSettings() {
+    return ProducerSettings.create(system, new ByteArraySerializer(), new ByteArraySerializer())
+        .withBootstrapServers(settings.bootstrapServers())
+        .withEosCommitInterval(settings.commitInterval())
+        .withProperty(
+            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+            Long.toString(settings.transactionTimeout().toMillis()));
+  }
+
+  /** The configured transactional id, or {@code tidemark-fraud-<host name>-<remote port>}. */
+  private static String transactionalId(ActorSystem<?> system, FraudPipelineSettings settings) {
+    if (!settings.transactionalId().isBlank()) {
+      return settings.transactionalId();
+    }
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      host = "localhost";
+    }
+    int port = Cluster.get(system).selfMember().address().getPort().orElse(0);
+    return "tidemark-fraud-" + host + "-" + port;
+  }
+
+  private static HikariDataSource projectionPool(DatabaseSettings db, int size) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("tidemark-fraud-projection");
+    config.setJdbcUrl(db.url());
+    config.setUsername(db.user());
+    config.setPassword(db.password());
+    config.setMaximumPoolSize(size);
+    config.setInitializationFailTimeout(-1);
+    config.setConnectionTimeout(10_000);
+    if (!db.schema().isBlank()) {
+      config.setSchema(db.schema());
+    }
+    return new HikariDataSource(config);
+  }
+}

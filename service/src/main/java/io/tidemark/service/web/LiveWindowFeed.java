@@ -1,0 +1,125 @@
+package io.tidemark.service.web;
+
+import io.tidemark.http.live.LiveHub;
+import io.tidemark.http.live.LiveMessage;
+import io.tidemark.service.pipeline.LiveUpdates;
+import io.tidemark.streams.clicks.Visitors;
+import io.tidemark.streams.time.WindowResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Window results of the pipeline's partitions, combined for the live feed the way the serving layer
+ * combines them (values of the partitions add up: clicks are keyed by user, so the partitions'
+ * visitors are disjoint too). Final results (fired, late updates) are published at once;
+ * provisional ones are coalesced and published by {@link #flush()}, once per window and interval,
+ * only when the window changed. Windows far behind the newest one are forgotten, so memory stays
+ * bounded.
+ */
+public final class LiveWindowFeed implements LiveUpdates {
+
+  /** How far behind the newest window end a window is still tracked. */
+  static final long RETENTION_MS = 2 * 60 * 60_000L;
+
+  private final LiveHub hub;
+  private final int maxPerFlush;
+  private final Map<WindowId, Combined> windows = new HashMap<>();
+  private final Map<WindowId, WindowResult<String, Long>> changed = new LinkedHashMap<>();
+  private long newestEnd = Long.MIN_VALUE;
+
+  /**
+   * A feed publishing to {@code hub}.
+   *
+   * @param maxPerFlush most window messages one {@link #flush()} publishes
+   */
+  public LiveWindowFeed(LiveHub hub, int maxPerFlush) {
+    if (maxPerFlush < 1) {
+      throw new IllegalArgumentException("max-per-flush must be positive: " + maxPerFlush);
+    }
+    this.hub = hub;
+    this.maxPerFlush = maxPerFlush;
+  }
+
+  @Override
+  public synchronized void accept(int partition, WindowResult<?, ?> result) {
+    combine(partition, result);
+  }
+
+  /** Publishes the latest value of up to {@code maxPerFlush} changed windows. */
+  public void flush() {
+    for (WindowResult<String, Long> result : drain()) {
+      hub.publish(LiveMessage.window(result));
+    }
+  }
+
+  /** Windows changed and not yet published. */
+  public synchronized int pending() {
+    return changed.size();
+  }
+
+  /** Windows tracked now. */
+  public synchronized int tracked() {
+    return windows.size();
+  }
+
+  private synchronized List<WindowResult<String, Long>> drain() {
+    List<WindowResult<String, Long>> batch = new ArrayList<>(Math.min(maxPerFlush, changed.size()));
+    for (Iterator<WindowResult<String, Long>> it = changed.values().iterator();
+        it.hasNext() && batch.size() < maxPerFlush; ) {
+      batch.add(it.next());
+      it.remove();
+    }
+    return batch;
+  }
+
+  private void combine(int partition, WindowResult<?, ?> r) {
+    WindowId id = new WindowId(r.computation(), String.valueOf(r.key()), r.windowStart());
+    Combined window = windows.computeIfAbsent(id, k -> new Combined(new HashMap<>()));
+    window.byPartition().put(partition, value(r.result()));
+    long total = window.byPartition().values().stream().mapToLong(Long::longValue).sum();
+    WindowResult<String, Long> combined =
+        new WindowResult<>(
+            id.computation(),
+            id.key(),
+            r.windowStart(),
+            r.windowEnd(),
+            total,
+            r.revision(),
+            r.kind());
+    // a window waiting keeps its place in the queue and takes the latest value
+    changed.put(id, combined);
+    if (r.windowEnd() > newestEnd) {
+      newestEnd = r.windowEnd();
+      forgetOldWindows();
+    }
+  }
+
+  private void forgetOldWindows() {
+    long horizon = newestEnd - RETENTION_MS;
+    for (Iterator<WindowId> ids = windows.keySet().iterator(); ids.hasNext(); ) {
+      WindowId id = ids.next();
+      if (id.windowStart() < horizon) {
+        ids.remove();
+        changed.remove(id);
+      }
+    }
+  }
+
+  private static long value(Object result) {
+    if (result instanceof Number number) {
+      return number.longValue();
+    }
+    if (result instanceof Visitors visitors) {
+      return visitors.visitors();
+    }
+    throw new IllegalArgumentException("no live value for " + result.getClass().getName());
+  }
+
+  private record WindowId(String computation, String key, long windowStart) {}
+
+  private record Combined(Map<Integer, Long> byPartition) {}
+}

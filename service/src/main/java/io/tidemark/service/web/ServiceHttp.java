@@ -1,0 +1,231 @@
+package io.tidemark.service.web;
+
+import com.typesafe.config.Config;
+import io.tidemark.http.HttpServer;
+import io.tidemark.http.HttpSettings;
+import io.tidemark.http.TidemarkRoutes;
+import io.tidemark.http.admin.AdminRoutes;
+import io.tidemark.http.dashboard.DashboardRoutes;
+import io.tidemark.http.health.HealthRoutes;
+import io.tidemark.http.health.Readiness;
+import io.tidemark.http.live.LiveMessage;
+import io.tidemark.http.live.LiveRoutes;
+import io.tidemark.http.live.LiveStats;
+import io.tidemark.http.live.LocalLiveHub;
+import io.tidemark.http.metrics.MetricsRoutes;
+import io.tidemark.http.metrics.TidemarkMetrics;
+import io.tidemark.http.query.FraudStateLookup;
+import io.tidemark.http.query.QueryRoutes;
+import io.tidemark.persistence.fraud.FraudRuleStore;
+import io.tidemark.persistence.fraud.FraudSettings;
+import io.tidemark.persistence.fraud.JdbcFraudRuleStore;
+import io.tidemark.persistence.fraud.UserFraud;
+import io.tidemark.persistence.query.JdbcQueryRepository;
+import io.tidemark.service.fraud.AlertListener;
+import io.tidemark.service.pipeline.ConsumptionGate;
+import io.tidemark.service.pipeline.LiveUpdates;
+import io.tidemark.service.pipeline.PipelineMetrics;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.stream.Materializer;
+
+/**
+ * The HTTP side of a running service (SPEC §6.2): metrics fed from the pipelines, the live feed
+ * (window results, throughput), readiness of Kafka, the database and the cluster, the query API on
+ * the blocking dispatcher, the admin API, and the server that serves them all. Created before the
+ * pipelines (they publish to {@link #liveUpdates()}), told about them ({@link #observe}), then
+ * bound; everything stops with coordinated shutdown.
+ */
+public final class ServiceHttp {
+
+  /** The live feed's pacing of window messages (service http.conf). */
+  static final String LIVE_WINDOWS = "tidemark.http.live-windows";
+
+  /** How often the pipeline counters are copied into the metrics. */
+  static final Duration SYNC_INTERVAL = Duration.ofMillis(250);
+
+  private final ActorSystem<?> system;
+  private final HttpSettings settings;
+  private final TidemarkMetrics metrics = new TidemarkMetrics();
+  private final LocalLiveHub hub;
+  private final LiveWindowFeed windows;
+  private final Readiness readiness;
+  private final Admin kafka;
+  private final Executor blocking;
+  private final FraudRuleStore fraudRules;
+  private final TidemarkRoutes routes;
+  private final Duration flushInterval;
+  private final AtomicReference<Function<String, CompletionStage<UserFraud.StateView>>>
+      fraudStates = new AtomicReference<>();
+
+  private ServiceHttp(ActorSystem<?> system, Config config, DataSource db, ConsumptionGate gate) {
+    this.system = system;
+    this.settings = HttpSettings.create(config);
+    this.blocking =
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(HttpSettings.BLOCKING_DISPATCHER));
+    this.hub =
+        LocalLiveHub.start(
+            Materializer.matFromSystem(system),
+            settings.webSocket().publishBuffer(),
+            metrics.liveMessagesDropped());
+    this.flushInterval = config.getDuration(LIVE_WINDOWS + ".interval");
+    this.windows = new LiveWindowFeed(hub, config.getInt(LIVE_WINDOWS + ".max-per-interval"));
+    this.kafka =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.getString("tidemark.kafka.bootstrap-servers"),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "tidemark-http"));
+    this.readiness = new Readiness(settings.readinessTimeout());
+    readiness.register(ReadinessChecks.kafka(kafka, settings.readinessTimeout()));
+    readiness.register(ReadinessChecks.database(db, blocking));
+    readiness.register(ReadinessChecks.cluster(system));
+    this.fraudRules = JdbcFraudRuleStore.open(db, blocking, FraudSettings.create(config));
+    this.routes =
+        new TidemarkRoutes(
+            new HealthRoutes(readiness),
+            new QueryRoutes(
+                new JdbcQueryRepository(db, blocking),
+                (FraudStateLookup<UserFraud.StateView>) this::fraudState,
+                settings.maxRange(),
+                settings.maxAlerts()),
+            new MetricsRoutes(metrics.registry()),
+            new AdminRoutes(new ServiceAdmin(fraudRules, gate), settings.adminToken()),
+            new LiveRoutes(hub, settings.webSocket(), metrics),
+            new DashboardRoutes());
+  }
+
+  /**
+   * Prepares the HTTP side: live hub and statistics started, readiness checks registered, fraud
+   * rule read from the database. Nothing listens until {@link #bind()}.
+   */
+  public static ServiceHttp create(
+      ActorSystem<?> system, Config config, DataSource dataSource, ConsumptionGate gate) {
+    ServiceHttp http = new ServiceHttp(system, config, dataSource, gate);
+    http.startBackground();
+    return http;
+  }
+
+  private void startBackground() {
+    var classic = system.classicSystem();
+    var stats = LiveStats.start(system, metrics, hub, settings.webSocket().statsInterval());
+    var flush =
+        classic
+            .scheduler()
+            .scheduleAtFixedRate(
+                flushInterval, flushInterval, windows::flush, classic.dispatcher());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "stop-http-side",
+            () -> {
+              stats.cancel();
+              flush.cancel();
+              hub.close();
+              return CompletableFuture.runAsync(() -> kafka.close(Duration.ofSeconds(2)))
+                  .thenApply(v -> Done.getInstance());
+            });
+  }
+
+  /**
+   * Answers {@code /api/users/{userId}/fraud-state} from the user's entity once the fraud pipeline
+   * runs (before that, and for a user never seen, the answer is "not found").
+   */
+  public void lookUpFraudStatesWith(Function<String, CompletionStage<UserFraud.StateView>> states) {
+    fraudStates.set(states);
+  }
+
+  private CompletionStage<Optional<UserFraud.StateView>> fraudState(String userId) {
+    Function<String, CompletionStage<UserFraud.StateView>> states = fraudStates.get();
+    if (states == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return states
+        .apply(userId)
+        .thenApply(view -> view.retained().isEmpty() ? Optional.empty() : Optional.of(view));
+  }
+
+  /** Where the fraud pipeline sends alerts: the live feed and the alert counter. */
+  public AlertListener alertListener() {
+    return alert -> {
+      metrics.alerts().inc();
+      hub.publish(LiveMessage.alert(alert));
+    };
+  }
+
+  /** Where the pipelines send window results for the live feed. */
+  public LiveUpdates liveUpdates() {
+    return windows;
+  }
+
+  /**
+   * Feeds the metrics from a clickstream pipeline consuming {@code topic}: its counters every
+   * {@link #SYNC_INTERVAL}, its partitions' consumer lag every second.
+   */
+  public void observe(PipelineMetrics pipeline, String topic) {
+    PipelineMetricsBridge bridge = new PipelineMetricsBridge(pipeline, metrics, topic);
+    ConsumerLagProbe lag = new ConsumerLagProbe(kafka, topic, pipeline, bridge);
+    var classic = system.classicSystem();
+    var sync =
+        classic
+            .scheduler()
+            .scheduleAtFixedRate(SYNC_INTERVAL, SYNC_INTERVAL, bridge::sync, classic.dispatcher());
+    var probe =
+        classic
+            .scheduler()
+            .scheduleAtFixedRate(
+                Duration.ofSeconds(1), Duration.ofSeconds(1), lag::probe, classic.dispatcher());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "stop-metrics-" + topic,
+            () -> {
+              sync.cancel();
+              probe.cancel();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+  }
+
+  /** Binds the server (blocking until bound); it unbinds on coordinated shutdown. */
+  public ServerBinding bind() {
+    return HttpServer.start(system, settings, routes.routes()).toCompletableFuture().join();
+  }
+
+  public TidemarkMetrics metrics() {
+    return metrics;
+  }
+
+  public LocalLiveHub hub() {
+    return hub;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** The fraud rule in force, as the admin API changes it; the fraud pipeline reads it. */
+  public FraudRuleStore fraudRules() {
+    return fraudRules;
+  }
+
+  public HttpSettings settings() {
+    return settings;
+  }
+}
