@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code tidemark run} as a JVM of its own, configured by environment variables, so a test can kill
- * it like a crashed node. Its output is appended to a log file.
+ * it like a crashed node. Its output goes to a log file.
  */
 final class FraudServiceProcess implements AutoCloseable {
 
@@ -41,7 +41,7 @@ final class FraudServiceProcess implements AutoCloseable {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
     builder.environment().putAll(env);
     return new FraudServiceProcess(builder.start(), log);
   }
