@@ -28,7 +28,7 @@ class FraudPipelineSettingsTest {
     var config =
         ConfigFactory.parseString("tidemark.db.schema = tenant_a")
             .withFallback(ConfigFactory.parseResources("application.conf"))
-            .withFallback(ConfigFactory.defaultReference())
+            .withFallback(ConfigFactory.defaultReferenceUnresolved())
             .resolve();
     assertEquals("tenant_a", config.getString("jdbc-journal.tables.event_journal.schemaName"));
     assertEquals("tenant_a", config.getString("jdbc-read-journal.tables.event_tag.schemaName"));
