@@ -108,7 +108,12 @@ public final class DemoCommand implements Callable<Integer> {
       adminToken = randomToken();
       overrides.put("tidemark.http.admin-token", adminToken);
     }
-    Config config = ConfigFactory.parseMap(overrides).withFallback(base).resolve();
+    // The overrides go under system properties and over application.conf, resolved in one pass, so
+    // that every substitution of these keys (the journal's database, the fraud pipeline's Kafka)
+    // sees the demo's values rather than the defaults.
+    Config config =
+        ConfigFactory.load(
+            ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultApplication()));
     ServiceRuntime runtime = ServiceRuntime.start(config, LiveUpdates.NONE);
 
     KafkaGenerate producer =
