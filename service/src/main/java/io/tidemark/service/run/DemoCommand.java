@@ -108,12 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
       adminToken = randomToken();
       overrides.put("tidemark.http.admin-token", adminToken);
     }
-    // The overrides go under system properties and over application.conf, resolved in one pass, so
-    // that every substitution of these keys (the journal's database, the fraud pipeline's Kafka)
-    // sees the demo's values rather than the defaults.
-    Config config =
-        ConfigFactory.load(
-            ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultApplication()));
+    Config config = withOverrides(overrides);
     ServiceRuntime runtime = ServiceRuntime.start(config, LiveUpdates.NONE);
 
     KafkaGenerate producer =
@@ -189,5 +184,15 @@ public final class DemoCommand implements Callable<Integer> {
       status.close();
     }
     return 0;
+  }
+
+  /**
+   * The service configuration with the demo's values: under system properties and over
+   * application.conf, resolved in one pass, so that every substitution of these keys (the journal's
+   * database, the fraud pipeline's Kafka) sees the demo's values rather than the defaults.
+   */
+  static Config withOverrides(Map<String, Object> overrides) {
+    return ConfigFactory.load(
+        ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultApplication()));
   }
 }
