@@ -24,13 +24,14 @@ import org.openjdk.jmh.annotations.Warmup;
  * Throughput of the hot-path decoder on realistic records, one record per operation, against a
  * baseline that only parses the same bytes into a Jackson tree ({@code ObjectMapper.readTree}), so
  * the ratio survives noisy machines. Run: {@code java -jar bench/target/benchmarks.jar
- * DecodeBenchmark}.
+ * DecodeBenchmark}. On a loaded machine give the JIT a long warmup ({@code -w 10s}): short runs
+ * measure interpreted code.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 3, time = 5)
 @Measurement(iterations = 5, time = 2)
 public class DecodeBenchmark {
 
