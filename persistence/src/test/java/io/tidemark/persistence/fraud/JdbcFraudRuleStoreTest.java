@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.tidemark.persistence.schema.Schema;
+import io.tidemark.persistence.TestSchema;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,42 +22,29 @@ import org.junit.jupiter.api.Test;
 /** The fraud rule store against the real PostgreSQL, in a fresh schema dropped afterwards. */
 class JdbcFraudRuleStoreTest {
 
-  private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final FraudSettings DEFAULTS = FraudSettings.defaults();
 
-  private static String schema;
+  private static TestSchema db;
   private static HikariDataSource dataSource;
   private static ExecutorService executor;
 
   @BeforeAll
   static void createSchema() {
-    schema = "rule_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(URL + "?currentSchema=" + schema);
-    config.setUsername("postgres");
-    config.setMaximumPoolSize(2);
-    dataSource = new HikariDataSource(config);
-    Schema.migrate(dataSource, schema);
+    db = TestSchema.create("rule", 2);
+    dataSource = db.dataSource();
     executor = Executors.newFixedThreadPool(2);
   }
 
   @AfterAll
   static void dropSchema() throws SQLException, InterruptedException {
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP SCHEMA " + schema + " CASCADE");
-    }
-    dataSource.close();
+    db.close();
     executor.shutdown();
     assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
   }
 
   @BeforeEach
   void emptyTable() throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute("TRUNCATE fraud_rule");
-    }
+    db.execute("TRUNCATE fraud_rule");
   }
 
   @Test

@@ -4,21 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.tidemark.persistence.schema.Schema;
+import io.tidemark.persistence.TestSchema;
 import io.tidemark.streams.clicks.Visitors;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,45 +30,32 @@ import org.junit.jupiter.api.Test;
 /** The query repository against the real PostgreSQL, in a fresh schema dropped afterwards. */
 class JdbcQueryRepositoryTest {
 
-  private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
   private static final long MINUTE = 60_000;
   private static final long T0 = 1_732_300_000_000L - 1_732_300_000_000L % (5 * MINUTE);
 
-  private static String schema;
+  private static TestSchema db;
   private static HikariDataSource dataSource;
   private static ExecutorService executor;
   private static QueryRepository repository;
 
   @BeforeAll
   static void createSchema() {
-    schema = "query_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(URL + "?currentSchema=" + schema);
-    config.setUsername("postgres");
-    config.setMaximumPoolSize(4);
-    dataSource = new HikariDataSource(config);
-    Schema.migrate(dataSource, schema);
+    db = TestSchema.create("query", 4);
+    dataSource = db.dataSource();
     executor = Executors.newFixedThreadPool(2);
     repository = new JdbcQueryRepository(dataSource, executor);
   }
 
   @AfterAll
   static void dropSchema() throws SQLException, InterruptedException {
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute("DROP SCHEMA " + schema + " CASCADE");
-    }
-    dataSource.close();
+    db.close();
     executor.shutdown();
     assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
   }
 
   @BeforeEach
   void emptyTables() throws SQLException {
-    try (Connection connection = dataSource.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute("TRUNCATE page_views, unique_visitors, fraud_alerts");
-    }
+    db.execute("TRUNCATE page_views, unique_visitors, fraud_alerts");
   }
 
   @Test

@@ -1,0 +1,64 @@
+package io.tidemark.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.tidemark.persistence.schema.Schema;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A fresh schema on the machine's PostgreSQL (127.0.0.1:5432, database {@code test}, user {@code
+ * postgres}), migrated with the project's migrations, with a pool whose connections use it; closing
+ * drops the schema and the pool. Keeps tests against the real database isolated from each other.
+ */
+public final class TestSchema implements AutoCloseable {
+
+  private static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+  private final String name;
+  private final HikariDataSource dataSource;
+
+  private TestSchema(String name, HikariDataSource dataSource) {
+    this.name = name;
+    this.dataSource = dataSource;
+  }
+
+  /** Creates and migrates a schema named {@code prefix} plus a random suffix. */
+  public static TestSchema create(String prefix, int poolSize) {
+    String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(URL + "?currentSchema=" + name);
+    config.setUsername("postgres");
+    config.setMaximumPoolSize(poolSize);
+    HikariDataSource dataSource = new HikariDataSource(config);
+    Schema.migrate(dataSource, name);
+    return new TestSchema(name, dataSource);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Runs one statement, e.g. to empty tables between tests. */
+  public void execute(String sql) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      execute("DROP SCHEMA " + name + " CASCADE");
+    } finally {
+      dataSource.close();
+    }
+  }
+}
