@@ -34,7 +34,7 @@ public record HttpSettings(
    * The live feed's settings.
    *
    * @param maxClients most connections at once
-   * @param clientBuffer messages buffered per client before it is disconnected
+   * @param clientBuffer frames buffered per client before it is disconnected
    * @param publishBuffer messages waiting to be fanned out before publishing drops
    * @param allowedOrigins origins allowed besides the server's own host; "*" allows any
    * @param statsInterval period of the statistics messages

@@ -18,7 +18,7 @@ class HttpSettingsTest {
     assertEquals("", settings.adminToken());
     assertEquals(Duration.ofDays(31), settings.maxRange());
     assertEquals(500, settings.webSocket().maxClients());
-    assertEquals(256, settings.webSocket().clientBuffer());
+    assertEquals(64, settings.webSocket().clientBuffer());
     assertEquals(List.of(), settings.webSocket().allowedOrigins());
   }
 

@@ -218,6 +218,20 @@ final class FraudLog {
     return offsets;
   }
 
+  /** Members of consumer group {@code group} now; 0 while the group is unknown. */
+  static int groupMembers(String bootstrap, String group) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    try (Admin admin = Admin.create(props)) {
+      return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size();
+    } catch (ExecutionException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
   /** The end offset of every partition of {@code topic}. */
   static SortedMap<Integer, Long> endOffsets(String bootstrap, String topic) {
     return ClickTopic.endOffsets(bootstrap, topic);
@@ -310,6 +324,39 @@ final class FraudLog {
       throw new IllegalStateException(e);
     }
     return seqNrs;
+  }
+
+  /** How many events lie below the newest snapshot of their entity (recovery skips them). */
+  static long eventsBelowNewestSnapshot(String schema) {
+    try (Connection c =
+            DriverManager.getConnection(PgSchema.url(), PgSchema.user(), PgSchema.password());
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM "
+                    + schema
+                    + ".event_journal e JOIN (SELECT persistence_id, max(sequence_number) AS n FROM "
+                    + schema
+                    + ".snapshot GROUP BY persistence_id) s ON s.persistence_id = e.persistence_id"
+                    + " WHERE e.sequence_number < s.n")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The number of rows of a table of the schema. */
+  static long rows(String schema, String table) {
+    try (Connection c =
+            DriverManager.getConnection(PgSchema.url(), PgSchema.user(), PgSchema.password());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema + "." + table)) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Drops a test schema. */

@@ -2,8 +2,13 @@ package io.tidemark.it;
 
 import io.tidemark.service.Main;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * it like a crashed node. Its output goes to a log file.
  */
 final class FraudServiceProcess implements AutoCloseable {
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Process process;
   private final Path log;
@@ -77,6 +85,22 @@ final class FraudServiceProcess implements AutoCloseable {
     }
   }
 
+  /** Whether GET /health/ready of the service on {@code httpPort} answers 200. */
+  static boolean ready(int httpPort) {
+    try {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+              .timeout(Duration.ofSeconds(10))
+              .build();
+      return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** A directory for logs under the build directory. */
   static Path logDir(String test) {
     return Path.of("target", "it-logs", test).toAbsolutePath();
@@ -84,16 +108,6 @@ final class FraudServiceProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    Processes.stop(process, Duration.ofSeconds(30));
   }
 }

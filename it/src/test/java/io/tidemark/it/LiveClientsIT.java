@@ -39,11 +39,22 @@ class LiveClientsIT {
    */
   static final int READER_RATE = 50;
 
+  /**
+   * Frames the server buffers per client: with about 6 frames a second (the windows of each flush
+   * in one frame, stats every second), the default 64 would take the stalled client a while.
+   */
+  static final int CLIENT_BUFFER = 16;
+
   @Test
   void slowClientIsDroppedWhileOthersAndThePipelineGoOn() throws Exception {
     try (LiveService service =
             LiveService.start(
-                500, Map.of("tidemark.http.live-windows.max-per-interval", READER_RATE / 5));
+                500,
+                Map.of(
+                    "tidemark.http.live-windows.max-per-interval",
+                    READER_RATE / 5,
+                    "tidemark.http.websocket.client-buffer",
+                    CLIENT_BUFFER));
         SlowClient slow = SlowClient.connect(service.uri("/ws/live"))) {
       TidemarkMetrics metrics = service.runtime.http().metrics();
       // several clients: each reads its connections on one selector thread
@@ -92,7 +103,7 @@ class LiveClientsIT {
       System.gc();
       long usedMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
       System.out.printf(
-          "LiveClientsIT: %d readers, fewest messages %d, heap after GC %d MB%n",
+          "LiveClientsIT: %d readers, fewest frames %d, heap after GC %d MB%n",
           readers.size(),
           readers.stream().mapToLong(r -> r.received.get()).min().orElse(0),
           usedMb);
@@ -105,7 +116,7 @@ class LiveClientsIT {
     return URI.create(http.toString().replaceFirst("^http", "ws"));
   }
 
-  /** A client that reads every message, counting them. */
+  /** A client that reads every frame, counting them. */
   static final class Reader implements WebSocket.Listener {
     final AtomicLong received = new AtomicLong();
     final AtomicBoolean closed = new AtomicBoolean();

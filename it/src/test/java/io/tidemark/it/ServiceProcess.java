@@ -98,16 +98,6 @@ final class ServiceProcess implements AutoCloseable {
   /** Stops the process with SIGTERM (coordinated shutdown), SIGKILL if it lingers. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroy();
-      try {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        process.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
-    }
+    Processes.stop(process, Duration.ofSeconds(30));
   }
 }

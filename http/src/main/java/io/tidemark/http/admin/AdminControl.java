@@ -1,6 +1,7 @@
 package io.tidemark.http.admin;
 
 import io.tidemark.persistence.fraud.FraudSettings;
+import io.tidemark.persistence.fraud.VersionedFraudRule;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -9,11 +10,14 @@ import java.util.concurrent.CompletionStage;
  */
 public interface AdminControl {
 
-  /** The fraud rule's parameters in force. */
-  CompletionStage<FraudSettings> fraudRule();
+  /** The fraud rule in force on this node, with its version (0: the configured defaults). */
+  CompletionStage<VersionedFraudRule> fraudRule();
 
-  /** Puts new fraud rule parameters in force and answers them. */
-  CompletionStage<FraudSettings> updateFraudRule(FraudSettings settings);
+  /**
+   * Stores new fraud rule parameters, puts them in force across the cluster and answers them with
+   * their stored version.
+   */
+  CompletionStage<VersionedFraudRule> updateFraudRule(FraudSettings settings);
 
   /** Pauses consumption of the input topics; answers whether consumption is now paused. */
   CompletionStage<Boolean> pause();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tidemark.http.BadParameterException;
 import io.tidemark.http.Responses;
 import io.tidemark.persistence.fraud.FraudSettings;
+import io.tidemark.persistence.fraud.VersionedFraudRule;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -21,7 +22,9 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * /admin/pause}, {@code POST /admin/resume}). Without the right token every request is a 401.
  *
  * <p>The fraud rule as JSON: {@code {"windowMs": 600000, "maxCountries": 3, "allowedLatenessMs":
- * 300000}}; a PUT may carry any subset of these fields, the others keep their value.
+ * 300000, "version": 2}}; a PUT may carry any subset of the first three fields, the others keep
+ * their value. {@code version} is answered, not accepted: 0 while the configured defaults are in
+ * force, then one more for every stored change. Parameters out of range are a 400 naming the field.
  */
 public final class AdminRoutes extends AllDirectives {
 
@@ -68,11 +71,11 @@ public final class AdminRoutes extends AllDirectives {
         Responses.respond(
             control
                 .fraudRule()
-                .thenCompose(current -> control.updateFraudRule(merge(current, update))),
+                .thenCompose(current -> control.updateFraudRule(merge(current.settings(), update))),
             AdminRoutes::ruleBody));
   }
 
-  private Route respond(java.util.concurrent.CompletionStage<FraudSettings> rule) {
+  private Route respond(java.util.concurrent.CompletionStage<VersionedFraudRule> rule) {
     return completeWithFuture(Responses.respond(rule, AdminRoutes::ruleBody));
   }
 
@@ -81,12 +84,14 @@ public final class AdminRoutes extends AllDirectives {
         Responses.respond(change.get(), paused -> Responses.ok(Map.of("paused", paused))));
   }
 
-  private static HttpResponse ruleBody(FraudSettings rule) {
+  private static HttpResponse ruleBody(VersionedFraudRule versioned) {
+    FraudSettings rule = versioned.settings();
     return Responses.ok(
         Map.of(
             "windowMs", rule.windowMillis(),
             "maxCountries", rule.maxCountries(),
-            "allowedLatenessMs", rule.allowedLatenessMillis()));
+            "allowedLatenessMs", rule.allowedLatenessMillis(),
+            "version", versioned.version()));
   }
 
   private static JsonNode parseRule(String body) {
@@ -115,10 +120,17 @@ public final class AdminRoutes extends AllDirectives {
     if (maxCountries < 1 || maxCountries > Integer.MAX_VALUE) {
       throw new BadParameterException("maxCountries", "maxCountries must be a positive integer");
     }
-    return new FraudSettings(
-        update.path("windowMs").asLong(current.windowMillis()),
-        (int) maxCountries,
-        update.path("allowedLatenessMs").asLong(current.allowedLatenessMillis()));
+    long windowMs = update.path("windowMs").asLong(current.windowMillis());
+    if (windowMs < 1) {
+      throw new BadParameterException("windowMs", "windowMs must be a positive integer");
+    }
+    long allowedLatenessMs =
+        update.path("allowedLatenessMs").asLong(current.allowedLatenessMillis());
+    if (allowedLatenessMs < 0) {
+      throw new BadParameterException(
+          "allowedLatenessMs", "allowedLatenessMs must be a non-negative integer");
+    }
+    return new FraudSettings(windowMs, (int) maxCountries, allowedLatenessMs);
   }
 
   private static HttpResponse unauthorized() {

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A message of the live feed ({@code GET /ws/live}), sent to every client as one JSON text frame
- * whose {@code type} field says which record it is: {@code window}, {@code alert} or {@code stats}.
+ * A message of the live feed ({@code GET /ws/live}): a JSON object whose {@code type} field says
+ * which record it is: {@code window}, {@code alert} or {@code stats}. A text frame holds either one
+ * message (alerts, stats) or a JSON array of messages (the window updates of one flush interval).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -110,7 +111,7 @@ public sealed interface LiveMessage {
    * @param perSecond records consumed per second over the interval, by computation
    * @param deadLetters dead letters so far, by reason
    * @param partitions watermark and lags per input partition
-   * @param alerts fraud alerts so far
+   * @param alerts fraud alerts committed (in the whole cluster) since this node started
    * @param activeEntities fraud entities alive on this node
    * @param clients live-feed connections open
    */

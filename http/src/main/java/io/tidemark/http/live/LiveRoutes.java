@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@code GET /ws/live}: the live feed over WebSocket. A browser page may connect from the server's
  * own host or an allowed origin (403 otherwise); at most {@code max-clients} connections are open
  * at once (503 beyond). Each client reads the shared {@link LiveHub} feed through its own buffer of
- * {@code client-buffer} messages; a client that lets it overflow is disconnected. What clients send
+ * {@code client-buffer} frames; a client that lets it overflow is disconnected. What clients send
  * is read and ignored.
  */
 public final class LiveRoutes extends AllDirectives {
@@ -76,7 +76,7 @@ public final class LiveRoutes extends AllDirectives {
 
   /**
    * One client's side of the feed: the hub's messages through a bounded buffer that fails (and so
-   * closes the connection) when the client falls {@code client-buffer} messages behind; incoming
+   * closes the connection) when the client falls {@code client-buffer} frames behind; incoming
    * messages are drained and ignored. Termination frees the client's slot.
    */
   public Flow<Message, Message, NotUsed> liveFeed() {
@@ -165,7 +165,7 @@ public final class LiveRoutes extends AllDirectives {
     clients.dec();
     if (failure instanceof BufferOverflowException) {
       clientsDropped.inc();
-      log.info("Live client disconnected: it fell {} messages behind", settings.clientBuffer());
+      log.info("Live client disconnected: it fell {} frames behind", settings.clientBuffer());
     }
   }
 

@@ -2,19 +2,16 @@ package io.tidemark.http.live;
 
 import io.tidemark.http.metrics.TidemarkMetrics;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.ActorSystem;
-import org.apache.pekko.actor.Cancellable;
-import org.apache.pekko.actor.ClassicActorSystemProvider;
 
 /**
- * Publishes a {@link LiveMessage.Stats} to the live feed at a fixed rate, computed from the
- * metrics: throughput is the difference of the consumed counters between two samples. Reading the
- * metrics is lock-free, so sampling never disturbs the pipelines.
+ * Samples this node's {@link LiveMessage.Stats} for the live feed from the metrics: throughput is
+ * the difference of the consumed counters between two samples. Reading the metrics is lock-free, so
+ * sampling never disturbs the pipelines. The service samples at a fixed rate and combines the
+ * samples of the cluster's nodes.
  */
 public final class LiveStats {
 
@@ -27,17 +24,6 @@ public final class LiveStats {
     this.metrics = metrics;
     this.clock = clock;
     this.previousAt = clock.millis();
-  }
-
-  /** Publishes {@link #sample()} to {@code hub} every {@code interval} until cancelled. */
-  public static Cancellable start(
-      ClassicActorSystemProvider system, TidemarkMetrics metrics, LiveHub hub, Duration interval) {
-    LiveStats stats = new LiveStats(metrics, Clock.systemUTC());
-    ActorSystem classic = system.classicSystem();
-    return classic
-        .scheduler()
-        .scheduleAtFixedRate(
-            interval, interval, () -> hub.publish(stats.sample()), classic.dispatcher());
   }
 
   /** The statistics now, with rates since the previous sample. */
@@ -60,7 +46,7 @@ public final class LiveStats {
         perSecond,
         metrics.deadLettersByReason(),
         partitions(),
-        metrics.alerts().value(),
+        metrics.alertsCommitted().value(),
         metrics.activeEntities().value(),
         metrics.webSocketClients().value());
   }

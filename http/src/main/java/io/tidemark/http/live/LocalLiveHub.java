@@ -1,8 +1,10 @@
 package io.tidemark.http.live;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.tidemark.http.Responses;
 import io.tidemark.http.metrics.Counter;
+import java.util.List;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.BoundedSourceQueue;
@@ -17,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live feed of this node: a bounded queue in front of a {@code BroadcastHub}. A message is
- * serialized once, on publishing, and the same JSON text goes to every subscriber. The queue
- * accepts with {@code offer}, dropping when full, so the pipeline never waits for browsers; a drain
+ * serialized once, on publishing, and the same JSON text goes to every subscriber; {@link
+ * #publishAll} makes one JSON array of several messages, one frame for every subscriber instead of
+ * one per message (a frame costs each connection about as much as its bytes do). The queue accepts
+ * with {@code offer}, dropping when full, so the pipeline never waits for browsers; a drain
  * subscriber keeps the hub moving when nobody is connected. Each subscriber puts its own bounded
  * buffer behind the hub (see {@link LiveRoutes}), so a slow client fails its buffer and is
  * disconnected instead of holding the hub back.
@@ -27,6 +31,14 @@ public final class LocalLiveHub implements LiveHub, AutoCloseable {
 
   /** Elements the hub holds for its slowest subscriber; a power of two. */
   private static final int HUB_BUFFER = 256;
+
+  /** Writes a message with its {@code type} property. */
+  private static final ObjectWriter MESSAGE = Responses.JSON.writerFor(LiveMessage.class);
+
+  /** Writes a list of messages as a JSON array, each element with its {@code type} property. */
+  private static final ObjectWriter ARRAY_OF_MESSAGES =
+      Responses.JSON.writerFor(
+          Responses.JSON.getTypeFactory().constructCollectionType(List.class, LiveMessage.class));
 
   private static final Logger log = LoggerFactory.getLogger(LocalLiveHub.class);
 
@@ -59,11 +71,21 @@ public final class LocalLiveHub implements LiveHub, AutoCloseable {
 
   @Override
   public boolean publish(LiveMessage message) {
+    return offer(MESSAGE, message);
+  }
+
+  /** Publishes the messages as one frame, a JSON array; nothing when the list is empty. */
+  @Override
+  public boolean publishAll(List<? extends LiveMessage> messages) {
+    return messages.isEmpty() || offer(ARRAY_OF_MESSAGES, messages);
+  }
+
+  private boolean offer(ObjectWriter writer, Object value) {
     String json;
     try {
-      json = Responses.JSON.writeValueAsString(message);
+      json = writer.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      log.warn("Live message could not be serialized: {}", message, e);
+      log.warn("Live message could not be serialized: {}", value, e);
       return false;
     }
     QueueOfferResult result = queue.offer(json);

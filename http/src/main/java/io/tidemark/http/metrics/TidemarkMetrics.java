@@ -11,7 +11,14 @@ import java.util.Map;
  * (+ duplicates for fraud).
  *
  * <p>Label values: {@code computation} is {@code pageviews}, {@code visitors} or {@code fraud};
- * {@code reason} a dead-letter reason; {@code topic} and {@code partition} the input partition.
+ * {@code reason} a dead-letter reason; {@code topic} and {@code partition} the input partition. For
+ * {@code fraud}, "counted" is "accepted by the user's entity".
+ *
+ * <p>The fraud counters of this node's pipeline are taken when the entity answers, before the Kafka
+ * transaction commits (a redelivery after an abort counts again); {@code
+ * tidemark_fraud_alerts_committed_total} alone counts what {@code read_committed} readers see, and
+ * since every node's alert feed reads every partition of {@code fraud-alerts}, it is the same on
+ * every node: the alerts of the whole cluster.
  */
 public final class TidemarkMetrics {
 
@@ -54,10 +61,27 @@ public final class TidemarkMetrics {
           "tidemark_window_late_updates_total",
           "Fired windows updated by an in-time late event",
           "computation");
-  private final MetricFamily<Counter> alerts =
-      registry.counter("tidemark_fraud_alerts_total", "Fraud alerts raised");
+  private final MetricFamily<Counter> alertsCommitted =
+      registry.counter(
+          "tidemark_fraud_alerts_committed_total",
+          "Alerts committed to the fraud-alerts topic since this node started, as this node's"
+              + " read_committed alert feed saw them: the cluster-wide count, each alert once");
+  private final MetricFamily<Counter> alertsRaised =
+      registry.counter(
+          "tidemark_fraud_alerts_raised_total",
+          "Alerts raised by the fraud entities of this node before their Kafka transaction"
+              + " committed; a redelivery after an aborted transaction counts again");
   private final MetricFamily<Gauge> activeEntities =
       registry.gauge("tidemark_active_entities", "Fraud entities alive on this node");
+  private final MetricFamily<Gauge> fraudPartitions =
+      registry.gauge(
+          "tidemark_fraud_assigned_partitions",
+          "Partitions of the transactions topic this node's fraud pipeline consumes");
+  private final MetricFamily<Counter> restarts =
+      registry.counter(
+          "tidemark_stream_restarts_total",
+          "Restarts of a consuming stream after a failure (with backoff)",
+          "stream");
   private final MetricFamily<Gauge> webSocketClients =
       registry.gauge("tidemark_websocket_clients", "Live-feed WebSocket connections open");
   private final MetricFamily<Counter> webSocketClientsDropped =
@@ -122,12 +146,28 @@ public final class TidemarkMetrics {
     return lateUpdates.labels(computation);
   }
 
-  public Counter alerts() {
-    return alerts.labels();
+  /** Alerts committed to {@code fraud-alerts} (cluster-wide), counted by the alert feed. */
+  public Counter alertsCommitted() {
+    return alertsCommitted.labels();
+  }
+
+  /** Alerts this node's entities raised, before commit (redeliveries count again). */
+  public Counter alertsRaised() {
+    return alertsRaised.labels();
   }
 
   public Gauge activeEntities() {
     return activeEntities.labels();
+  }
+
+  /** How many transactions partitions this node's fraud pipeline consumes. */
+  public Gauge fraudAssignedPartitions() {
+    return fraudPartitions.labels();
+  }
+
+  /** Restarts of a consuming stream, by stream ({@code fraud-pipeline}, {@code alert-feed}). */
+  public Counter streamRestarts(String stream) {
+    return restarts.labels(stream);
   }
 
   public Gauge webSocketClients() {

@@ -181,10 +181,13 @@ function connect(delay) {
     status.textContent = "live";
     status.className = "status online";
   };
+  // a frame holds one message, or an array of them (the window updates of one flush)
   socket.onmessage = (event) => {
-    const message = JSON.parse(event.data);
-    const handle = handlers[message.type];
-    if (handle) handle(message);
+    const data = JSON.parse(event.data);
+    for (const message of Array.isArray(data) ? data : [data]) {
+      const handle = handlers[message.type];
+      if (handle) handle(message);
+    }
   };
   socket.onclose = () => {
     status.textContent = "reconnecting…";

@@ -8,6 +8,7 @@ import io.tidemark.http.ErrorHandling;
 import io.tidemark.http.JUnit5RouteTest;
 import io.tidemark.http.Json;
 import io.tidemark.persistence.fraud.FraudSettings;
+import io.tidemark.persistence.fraud.VersionedFraudRule;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -25,17 +26,19 @@ class AdminRoutesTest extends JUnit5RouteTest {
   /** The service side kept in memory: the rule in force and whether consumption is paused. */
   private static final class Control implements AdminControl {
     volatile FraudSettings rule = FraudSettings.defaults();
+    volatile long version;
     volatile boolean paused;
 
     @Override
-    public CompletionStage<FraudSettings> fraudRule() {
-      return CompletableFuture.completedFuture(rule);
+    public CompletionStage<VersionedFraudRule> fraudRule() {
+      return CompletableFuture.completedFuture(new VersionedFraudRule(version, rule));
     }
 
     @Override
-    public CompletionStage<FraudSettings> updateFraudRule(FraudSettings settings) {
+    public CompletionStage<VersionedFraudRule> updateFraudRule(FraudSettings settings) {
       rule = settings;
-      return CompletableFuture.completedFuture(settings);
+      version++;
+      return CompletableFuture.completedFuture(new VersionedFraudRule(version, settings));
     }
 
     @Override
@@ -103,6 +106,7 @@ class AdminRoutesTest extends JUnit5RouteTest {
     assertEquals(600_000, body.path("windowMs").asLong());
     assertEquals(3, body.path("maxCountries").asInt());
     assertEquals(300_000, body.path("allowedLatenessMs").asLong());
+    assertEquals(0, body.path("version").asLong(-1), "the configured defaults");
   }
 
   @Test
@@ -113,15 +117,26 @@ class AdminRoutesTest extends JUnit5RouteTest {
                 .withEntity(ContentTypes.APPLICATION_JSON, "{\"maxCountries\": 5}"));
     result.assertStatusCode(200);
     assertEquals(5, Json.body(result).path("maxCountries").asInt());
+    assertEquals(1, Json.body(result).path("version").asLong());
     assertEquals(new FraudSettings(600_000, 5, 300_000), control.rule);
+
+    var read = route.run(withToken(HttpRequest.GET("/admin/fraud-rule"), TOKEN));
+    assertEquals(5, Json.body(read).path("maxCountries").asInt());
+    assertEquals(1, Json.body(read).path("version").asLong());
   }
 
   @Test
   void putWithInvalidRuleIsBadRequestAndChangesNothing() {
     String[][] cases = {
-      {"{\"windowMs\": 0}", null},
+      {"{\"windowMs\": 0}", "windowMs"},
+      {"{\"windowMs\": -60000}", "windowMs"},
+      {"{\"windowMs\": 1.5}", "windowMs"},
+      {"{\"windowMs\": 99999999999999999999}", "windowMs"},
       {"{\"maxCountries\": 0}", "maxCountries"},
-      {"{\"allowedLatenessMs\": -1}", null},
+      {"{\"maxCountries\": 4294967296}", "maxCountries"},
+      {"{\"maxCountries\": null}", "maxCountries"},
+      {"{\"allowedLatenessMs\": -1}", "allowedLatenessMs"},
+      {"{\"version\": 7}", "version"},
       {"{\"window\": 5}", "window"},
       {"{\"maxCountries\": \"3\"}", "maxCountries"},
       {"[1]", "body"},
@@ -134,11 +149,13 @@ class AdminRoutesTest extends JUnit5RouteTest {
                   .withEntity(ContentTypes.APPLICATION_JSON, bad[0]));
       result.assertStatusCode(400);
       JsonNode body = Json.body(result);
+      assertTrue(body.path("error").isTextual(), bad[0]);
       if (bad[1] != null) {
         assertEquals(bad[1], body.path("parameter").asText(), bad[0]);
       }
     }
     assertEquals(FraudSettings.defaults(), control.rule);
+    assertEquals(0, control.version, "nothing stored");
   }
 
   @Test

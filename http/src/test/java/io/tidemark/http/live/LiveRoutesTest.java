@@ -124,6 +124,23 @@ class LiveRoutesTest extends JUnit5RouteTest {
   }
 
   @Test
+  void messagesPublishedTogetherArriveAsOneFrameHoldingAnArray() {
+    start(10, List.of());
+    WSProbe probe = WSProbe.create(system(), materializer());
+    connect(probe).assertStatusCode(101);
+    awaitSubscribed(probe);
+
+    hub.publishAll(List.of(views("/a", 1), views("/b", 2)));
+
+    JsonNode frame = next(probe);
+    assertTrue(frame.isArray(), "one frame, an array: " + frame);
+    assertEquals(2, frame.size());
+    assertEquals("window", frame.get(0).path("type").asText());
+    assertEquals("/a", frame.get(0).path("key").asText());
+    assertEquals(2, frame.get(1).path("value").asLong());
+  }
+
+  @Test
   void slowClientIsDisconnectedWhileFastClientKeepsReceiving() {
     start(10, List.of());
     WSProbe fast = WSProbe.create(system(), materializer());

@@ -23,8 +23,9 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  * ({@link FraudAlertsHandler}, exactly once, in groups of up to {@value #GROUP_SIZE} events). The
  * offsets live in {@code pekko_projection_offset_store} under the projection name {@value #NAME}.
  *
- * <p>The entity deletes events two snapshots back ({@code snapshot-every}); a projection must not
- * fall that far behind one user's events, or it misses their alerts.
+ * <p>The entity deletes no events; {@link JournalCleanup} deletes only those at or below the offset
+ * stored here for their tag, so a projection may lag behind the entities (stopped, failing, or
+ * slow) by any number of snapshots without missing alerts: the journal keeps what it has not read.
  */
 public final class FraudAlertsProjection {
 

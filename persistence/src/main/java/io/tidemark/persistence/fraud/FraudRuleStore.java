@@ -1,24 +1,18 @@
 package io.tidemark.persistence.fraud;
 
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Consumer;
 
 /**
- * The fraud rule's parameters in force, changeable at run time (admin API) and kept across
- * restarts. {@link #current()} never blocks, so the fraud entity may read it for every transaction;
- * listeners hear of every change made through this store.
+ * Where the fraud rule's parameters are kept across restarts, the source of truth for every node:
+ * each stored change gets the next version. The rule in force on a node is its {@link
+ * CurrentFraudRule}, which {@link FraudRuleSync} keeps in step with this store.
  */
 public interface FraudRuleStore {
 
-  /** The parameters in force now. */
-  FraudSettings current();
+  /** The latest stored rule; empty while none was ever stored (the configured defaults apply). */
+  CompletionStage<Optional<VersionedFraudRule>> load();
 
-  /** Stores {@code settings}, puts them in force and answers them once stored. */
-  CompletionStage<FraudSettings> update(FraudSettings settings);
-
-  /** Reads the stored parameters again (another node may have changed them). */
-  CompletionStage<FraudSettings> refresh();
-
-  /** Calls {@code listener} with the new parameters after every change. */
-  void addListener(Consumer<FraudSettings> listener);
+  /** Stores {@code settings} as the next version and answers it once committed. */
+  CompletionStage<VersionedFraudRule> save(FraudSettings settings);
 }

@@ -4,114 +4,75 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
- * {@link FraudRuleStore} in the {@code fraud_rule} table (one row; without it the configured
- * defaults apply). The parameters in force are cached in memory; reads and writes of the table run
- * on the given executor, a pool for blocking work.
+ * {@link FraudRuleStore} in the {@code fraud_rule} table: one row, its {@code version} incremented
+ * by every save in the same statement, so concurrent saves from two nodes get distinct versions in
+ * commit order. Reads and writes run on the given executor, a pool for blocking work.
  */
 public final class JdbcFraudRuleStore implements FraudRuleStore {
 
   private static final String SELECT =
-      "SELECT window_ms, max_countries, allowed_lateness_ms FROM fraud_rule WHERE id = 1";
+      "SELECT version, window_ms, max_countries, allowed_lateness_ms FROM fraud_rule WHERE id = 1";
   private static final String UPSERT =
-      "INSERT INTO fraud_rule (id, window_ms, max_countries, allowed_lateness_ms, updated_at)"
-          + " VALUES (1, ?, ?, ?, now()) ON CONFLICT (id) DO UPDATE SET"
+      "INSERT INTO fraud_rule"
+          + " (id, window_ms, max_countries, allowed_lateness_ms, version, updated_at)"
+          + " VALUES (1, ?, ?, ?, 1, now()) ON CONFLICT (id) DO UPDATE SET"
           + " window_ms = EXCLUDED.window_ms, max_countries = EXCLUDED.max_countries,"
-          + " allowed_lateness_ms = EXCLUDED.allowed_lateness_ms, updated_at = now()";
+          + " allowed_lateness_ms = EXCLUDED.allowed_lateness_ms,"
+          + " version = fraud_rule.version + 1, updated_at = now()"
+          + " RETURNING version";
 
   private final DataSource dataSource;
   private final Executor executor;
-  private final FraudSettings defaults;
-  private final List<Consumer<FraudSettings>> listeners = new CopyOnWriteArrayList<>();
-  private volatile FraudSettings current;
 
-  private JdbcFraudRuleStore(DataSource dataSource, Executor executor, FraudSettings defaults) {
+  public JdbcFraudRuleStore(DataSource dataSource, Executor executor) {
     this.dataSource = dataSource;
     this.executor = executor;
-    this.defaults = defaults;
-    this.current = defaults;
-  }
-
-  /**
-   * Opens the store and reads the stored parameters (blocking, once).
-   *
-   * @param defaults the parameters in force while the table holds none (configuration)
-   */
-  public static JdbcFraudRuleStore open(
-      DataSource dataSource, Executor executor, FraudSettings defaults) {
-    JdbcFraudRuleStore store = new JdbcFraudRuleStore(dataSource, executor, defaults);
-    store.current = store.read();
-    return store;
   }
 
   @Override
-  public FraudSettings current() {
-    return current;
+  public CompletionStage<Optional<VersionedFraudRule>> load() {
+    return CompletableFuture.supplyAsync(this::read, executor);
   }
 
   @Override
-  public CompletionStage<FraudSettings> update(FraudSettings settings) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          write(settings);
-          changed(settings);
-          return settings;
-        },
-        executor);
+  public CompletionStage<VersionedFraudRule> save(FraudSettings settings) {
+    return CompletableFuture.supplyAsync(() -> write(settings), executor);
   }
 
-  @Override
-  public CompletionStage<FraudSettings> refresh() {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          FraudSettings read = read();
-          if (!read.equals(current)) {
-            changed(read);
-          }
-          return read;
-        },
-        executor);
-  }
-
-  @Override
-  public void addListener(Consumer<FraudSettings> listener) {
-    listeners.add(listener);
-  }
-
-  private synchronized void changed(FraudSettings settings) {
-    current = settings;
-    listeners.forEach(listener -> listener.accept(settings));
-  }
-
-  private FraudSettings read() {
+  private Optional<VersionedFraudRule> read() {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(SELECT);
         ResultSet rows = statement.executeQuery()) {
       if (!rows.next()) {
-        return defaults;
+        return Optional.empty();
       }
-      return new FraudSettings(rows.getLong(1), rows.getInt(2), rows.getLong(3));
+      return Optional.of(
+          new VersionedFraudRule(
+              rows.getLong(1),
+              new FraudSettings(rows.getLong(2), rows.getInt(3), rows.getLong(4))));
     } catch (SQLException e) {
       throw new CompletionException(e);
     }
   }
 
-  private void write(FraudSettings settings) {
+  private VersionedFraudRule write(FraudSettings settings) {
     try (Connection connection = dataSource.getConnection();
         PreparedStatement statement = connection.prepareStatement(UPSERT)) {
       statement.setLong(1, settings.windowMillis());
       statement.setInt(2, settings.maxCountries());
       statement.setLong(3, settings.allowedLatenessMillis());
-      statement.executeUpdate();
+      try (ResultSet version = statement.executeQuery()) {
+        version.next();
+        return new VersionedFraudRule(version.getLong(1), settings);
+      }
     } catch (SQLException e) {
       throw new CompletionException(e);
     }

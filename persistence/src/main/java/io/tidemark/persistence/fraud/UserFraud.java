@@ -3,6 +3,7 @@ package io.tidemark.persistence.fraud;
 import io.tidemark.persistence.CborSerializable;
 import io.tidemark.streams.event.Transaction;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -34,9 +35,18 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 /**
  * The fraud state of one user (SPEC §3.3) as an event-sourced entity, sharded by the Kafka
  * partition of its userId so that it lives on the node consuming that partition. The transactions
- * pipeline asks it to {@link Process} each of the user's transactions in partition order; it
- * decides with the pure {@link FraudRule}, persists an {@link Accepted} event for every accepted
- * transaction (with the alerts it raised) and replies {@link Processed}.
+ * pipeline asks it to {@link Process} each of the user's transactions in partition order, or
+ * several consecutive ones at once with {@link ProcessAll}; it decides with the pure {@link
+ * FraudRule}, persists an {@link Accepted} event for every accepted transaction (with the alerts it
+ * raised; those of one command in one write) and replies {@link Processed} per transaction.
+ *
+ * <p>The rule's parameters are read from the node's {@link CurrentFraudRule} at every decision, so
+ * a change made through the admin API applies to the next transaction without restarting the
+ * entity. Recovery never decides again: the events carry the alerts and the retention horizon, so
+ * the journal rebuilds the same state whatever rule is in force when it is replayed. A transaction
+ * older than what the state still remembers ({@link State#retainAfterTs()}, which can be the case
+ * only after the window or the lateness was enlarged) is too late: its duplicates and windows can
+ * no longer be judged, and accepting it could repeat an alert.
  *
  * <p>Exactly-once output: a Kafka transaction that produced alerts may abort after the entity
  * persisted the event, and the input record is then delivered again. The state therefore keeps, for
@@ -50,8 +60,12 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * has been evicted by then and is answered {@link Outcome#TOO_LATE}.
  *
  * <p>Lifecycle: started by sharding on the first command for its userId, recovered from the last
- * snapshot plus the events after it (a snapshot every {@code snapshot-every} events, older events
- * deleted), stopped after {@code passivate-idle-after} without commands.
+ * snapshot plus the events after it (a snapshot every {@code snapshot-every} events; all but the
+ * last two snapshots deleted), stopped after {@code passivate-idle-after} without commands. The
+ * entity deletes no events: an event is still needed after a snapshot covers it until the {@code
+ * fraud_alerts} projection ({@link FraudAlertsProjection}) has read it, so {@link JournalCleanup}
+ * deletes the events that are both covered by a snapshot and projected, however far the projection
+ * lags.
  */
 public final class UserFraud
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -82,6 +96,36 @@ public final class UserFraud
     /** Without a source offset: any repeated txnId is then answered as a redelivery. */
     public Process(Transaction txn, ActorRef<Processed> replyTo) {
       this(txn, NO_OFFSET, replyTo);
+    }
+  }
+
+  /**
+   * Decide on several of the user's next transactions, in order, and reply {@link ProcessedAll}:
+   * each item gets exactly the reply a {@link Process} of it would get after the items before it.
+   * The accepted ones are persisted together in one write, so a batch costs one journal round trip
+   * however many it accepts.
+   *
+   * @param items the transactions with their offsets, in input order; all of the entity's user
+   * @param replyTo receives one reply per item, in the items' order
+   */
+  public record ProcessAll(List<Item> items, ActorRef<ProcessedAll> replyTo) implements Command {
+
+    public ProcessAll {
+      items = List.copyOf(items);
+      Objects.requireNonNull(replyTo, "replyTo");
+    }
+  }
+
+  /**
+   * One transaction of a {@link ProcessAll}.
+   *
+   * @param txn the transaction, decoded and valid; its userId is the entity's
+   * @param offset as {@link Process#offset()}
+   */
+  public record Item(Transaction txn, long offset) implements CborSerializable {
+
+    public Item {
+      Objects.requireNonNull(txn, "txn");
     }
   }
 
@@ -118,6 +162,18 @@ public final class UserFraud
 
     static Processed accepted(List<FraudAlert> alerts) {
       return new Processed(Outcome.ACCEPTED, alerts, "");
+    }
+  }
+
+  /**
+   * Reply to {@link ProcessAll}.
+   *
+   * @param replies one per item, in the items' order
+   */
+  public record ProcessedAll(List<Processed> replies) implements CborSerializable {
+
+    public ProcessedAll {
+      replies = List.copyOf(replies);
     }
   }
 
@@ -186,11 +242,14 @@ public final class UserFraud
    *
    * @param fraud the rule's state
    * @param acceptances by txnId, one per transaction retained in {@code fraud}
+   * @param retainAfterTs the highest retention horizon of the events so far: every transaction with
+   *     {@code ts <= retainAfterTs} has been forgotten; {@link Long#MIN_VALUE} before the first
+   *     event. Under an unchanged rule a transaction that old is too late anyway.
    */
-  public record State(FraudState fraud, Map<String, Acceptance> acceptances)
+  public record State(FraudState fraud, Map<String, Acceptance> acceptances, long retainAfterTs)
       implements CborSerializable {
 
-    private static final State EMPTY = new State(FraudState.empty(), Map.of());
+    private static final State EMPTY = new State(FraudState.empty(), Map.of(), Long.MIN_VALUE);
 
     public State {
       Objects.requireNonNull(fraud, "fraud");
@@ -213,7 +272,8 @@ public final class UserFraud
       if (txn.ts() > accepted.retainAfterTs()) {
         next.put(txn.txnId(), new Acceptance(txn.ts(), event.offset(), accepted.alerts()));
       }
-      return new State(fraud.apply(accepted), next);
+      return new State(
+          fraud.apply(accepted), next, Math.max(retainAfterTs, accepted.retainAfterTs()));
     }
 
     StateView view(String userId) {
@@ -239,7 +299,16 @@ public final class UserFraud
   /** Registers the entity with Cluster Sharding, shards allocated by the default strategy. */
   public static ActorRef<ShardingEnvelope<Command>> init(
       ActorSystem<?> system, UserFraudSettings settings) {
-    return ClusterSharding.get(system).init(entity(system, settings));
+    return init(system, settings, CurrentFraudRule.fixed(settings.rule()));
+  }
+
+  /**
+   * Registers the entity with Cluster Sharding, shards allocated by the default strategy; the
+   * entities decide with the rule in force in {@code rule} at each transaction.
+   */
+  public static ActorRef<ShardingEnvelope<Command>> init(
+      ActorSystem<?> system, UserFraudSettings settings, CurrentFraudRule rule) {
+    return ClusterSharding.get(system).init(entity(system, settings, rule));
   }
 
   /**
@@ -250,11 +319,20 @@ public final class UserFraud
    */
   public static ActorRef<ShardingEnvelope<Command>> initWithExternalAllocation(
       ActorSystem<?> system, UserFraudSettings settings) {
+    return initWithExternalAllocation(system, settings, CurrentFraudRule.fixed(settings.rule()));
+  }
+
+  /**
+   * As {@link #initWithExternalAllocation(ActorSystem, UserFraudSettings)}; the entities decide
+   * with the rule in force in {@code rule} at each transaction.
+   */
+  public static ActorRef<ShardingEnvelope<Command>> initWithExternalAllocation(
+      ActorSystem<?> system, UserFraudSettings settings, CurrentFraudRule rule) {
     ExternalShardAllocationStrategy strategy =
         ExternalShardAllocationStrategy.create(
             system, ENTITY_KEY.name(), settings.allocationTimeout());
     return ClusterSharding.get(system)
-        .init(entity(system, settings).withAllocationStrategy(strategy));
+        .init(entity(system, settings, rule).withAllocationStrategy(strategy));
   }
 
   /**
@@ -272,21 +350,33 @@ public final class UserFraud
   }
 
   private static Entity<Command, ShardingEnvelope<Command>> entity(
-      ActorSystem<?> system, UserFraudSettings settings) {
+      ActorSystem<?> system, UserFraudSettings settings, CurrentFraudRule rule) {
     ClusterShardingSettings defaults = ClusterShardingSettings.create(system);
     ClusterShardingSettings sharding =
         defaults.withPassivationStrategy(
             defaults
                 .passivationStrategySettings()
                 .withIdleEntityPassivation(settings.passivateIdleAfter()));
-    return Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings))
+    return Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings, rule))
         .withMessageExtractor(new KafkaPartitionMessageExtractor<Command>(settings.shards()))
         .withSettings(sharding);
   }
 
-  /** The behavior of the entity of {@code userId}, outside sharding too (tests, tools). */
+  /**
+   * The behavior of the entity of {@code userId} with the fixed rule {@code settings.rule()},
+   * outside sharding too (tests, tools).
+   */
   public static Behavior<Command> create(String userId, UserFraudSettings settings) {
-    return new UserFraud(userId, settings);
+    return create(userId, settings, CurrentFraudRule.fixed(settings.rule()));
+  }
+
+  /**
+   * The behavior of the entity of {@code userId}, deciding with the rule in force in {@code rule}
+   * at each transaction ({@code settings.rule()} is then not used).
+   */
+  public static Behavior<Command> create(
+      String userId, UserFraudSettings settings, CurrentFraudRule rule) {
+    return new UserFraud(userId, settings, rule);
   }
 
   /**
@@ -300,14 +390,16 @@ public final class UserFraud
 
   private final String userId;
   private final UserFraudSettings settings;
+  private final CurrentFraudRule rule;
   private final Set<String> tags;
 
-  private UserFraud(String userId, UserFraudSettings settings) {
+  private UserFraud(String userId, UserFraudSettings settings, CurrentFraudRule rule) {
     super(
         PersistenceId.of(ENTITY_KEY.name(), userId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.userId = userId;
     this.settings = settings;
+    this.rule = Objects.requireNonNull(rule, "rule");
     this.tags = Set.of(tag(KafkaPartitionMessageExtractor.partition(userId, settings.shards())));
   }
 
@@ -318,8 +410,10 @@ public final class UserFraud
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2)
-        .withDeleteEventsOnSnapshot();
+    // Snapshots bound recovery; older snapshots go, events stay. An event may be deleted only once
+    // the fraud_alerts projection has read it too, which the entity cannot know: JournalCleanup
+    // deletes them.
+    return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
   }
 
   @Override
@@ -332,29 +426,73 @@ public final class UserFraud
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(Process.class, this::onProcess)
+        .onCommand(ProcessAll.class, this::onProcessAll)
         .onCommand(GetState.class, this::onGetState)
         .build();
   }
 
   private ReplyEffect<Event, State> onProcess(State state, Process command) {
-    Transaction txn = command.txn();
+    Step step = decide(state, command.txn(), command.offset(), rule.settings());
+    if (step.event() == null) {
+      return Effect().reply(command.replyTo(), step.reply());
+    }
+    return Effect().persist(step.event()).thenReply(command.replyTo(), after -> step.reply());
+  }
+
+  private ReplyEffect<Event, State> onProcessAll(State state, ProcessAll command) {
+    // One rule for the whole batch: it is read once, as for a single transaction.
+    FraudSettings current = rule.settings();
+    State next = state;
+    List<Event> events = new ArrayList<>();
+    List<Processed> replies = new ArrayList<>(command.items().size());
+    for (Item item : command.items()) {
+      Step step = decide(next, item.txn(), item.offset(), current);
+      replies.add(step.reply());
+      if (step.event() != null) {
+        events.add(step.event());
+        next = next.apply(step.event());
+      }
+    }
+    ProcessedAll reply = new ProcessedAll(replies);
+    if (events.isEmpty()) {
+      return Effect().reply(command.replyTo(), reply);
+    }
+    return Effect().persist(events).thenReply(command.replyTo(), after -> reply);
+  }
+
+  /** What one transaction does to {@code state}: the reply, and the event to persist or null. */
+  private record Step(Processed reply, Accepted event) {}
+
+  private static Step decide(State state, Transaction txn, long offset, FraudSettings settings) {
     Acceptance earlier = state.acceptances().get(txn.txnId());
     if (earlier != null) {
-      return Effect().reply(command.replyTo(), earlier.repeatedFrom(command.offset(), txn.txnId()));
+      return new Step(earlier.repeatedFrom(offset, txn.txnId()), null);
     }
-    Decision decision = FraudRule.decide(state.fraud(), txn, settings.rule());
+    Decision decision = FraudRule.decide(state.fraud(), txn, settings);
+    if (decision instanceof Decision.Accepted && txn.ts() <= state.retainAfterTs()) {
+      return new Step(forgotten(txn, state), null);
+    }
     if (decision instanceof Decision.Accepted accepted) {
-      return Effect()
-          .persist(new Accepted(accepted.event(), command.offset()))
-          .thenReply(command.replyTo(), after -> Processed.accepted(accepted.alerts()));
+      return new Step(
+          Processed.accepted(accepted.alerts()), new Accepted(accepted.event(), offset));
     }
     if (decision instanceof Decision.TooLate tooLate) {
-      return Effect()
-          .reply(command.replyTo(), new Processed(Outcome.TOO_LATE, List.of(), tooLate.detail()));
+      return new Step(new Processed(Outcome.TOO_LATE, List.of(), tooLate.detail()), null);
     }
     // Unreachable while acceptances mirror the retained transactions; answered safely anyway.
-    return Effect()
-        .reply(command.replyTo(), new Processed(Outcome.DUPLICATE, List.of(), "fraud: duplicate"));
+    return new Step(new Processed(Outcome.DUPLICATE, List.of(), "fraud: duplicate"), null);
+  }
+
+  /** A transaction the enlarged rule would accept but that is older than what the state keeps. */
+  private static Processed forgotten(Transaction txn, State state) {
+    return new Processed(
+        Outcome.TOO_LATE,
+        List.of(),
+        "fraud: ts "
+            + txn.ts()
+            + " <= "
+            + state.retainAfterTs()
+            + ", older than the retained transactions (the rule's window or lateness grew)");
   }
 
   private ReplyEffect<Event, State> onGetState(State state, GetState command) {

@@ -8,9 +8,11 @@ import java.util.Objects;
  * Settings of the sharded {@link UserFraud} entity, read once from {@code tidemark.fraud} (defaults
  * in this module's {@code reference.conf}).
  *
- * @param rule the fraud rule's parameters
- * @param snapshotEvery a snapshot is taken every this many events; older events and all but the
- *     last two snapshots are deleted, which bounds recovery time and journal size; positive
+ * @param rule the fraud rule's configured parameters: the defaults of a {@link CurrentFraudRule},
+ *     which the admin API can change at run time
+ * @param snapshotEvery a snapshot is taken every this many events and all but the last two
+ *     snapshots are deleted, which bounds recovery time (events are deleted by {@link
+ *     JournalCleanup} once projected); positive
  * @param shards the number of shards, equal to the partition count of the transactions topic: the
  *     shard of a user is the Kafka partition of its userId key, so that the entity can live on the
  *     node that consumes that partition; positive

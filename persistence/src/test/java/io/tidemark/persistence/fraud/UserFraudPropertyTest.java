@@ -165,7 +165,7 @@ class UserFraudPropertyTest {
     return ids;
   }
 
-  private static Transaction withUser(Transaction txn, String userId) {
+  static Transaction withUser(Transaction txn, String userId) {
     return new Transaction(
         txn.txnId(), userId, txn.amount(), txn.currency(), txn.country(), txn.ts());
   }
@@ -186,7 +186,7 @@ class UserFraudPropertyTest {
         .as(UserFraudPropertyTest::history);
   }
 
-  private static History history(int snapshotEvery, List<int[]> draws) {
+  static History history(int snapshotEvery, List<int[]> draws) {
     List<Step> steps = new ArrayList<>();
     int txns = 0;
     for (int[] draw : draws) {

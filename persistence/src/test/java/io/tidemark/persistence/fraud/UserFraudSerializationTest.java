@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.tidemark.persistence.fraud.UserFraud.Accepted;
 import io.tidemark.persistence.fraud.UserFraud.GetState;
+import io.tidemark.persistence.fraud.UserFraud.Item;
 import io.tidemark.persistence.fraud.UserFraud.Outcome;
 import io.tidemark.persistence.fraud.UserFraud.Process;
+import io.tidemark.persistence.fraud.UserFraud.ProcessAll;
 import io.tidemark.persistence.fraud.UserFraud.Processed;
+import io.tidemark.persistence.fraud.UserFraud.ProcessedAll;
 import io.tidemark.persistence.fraud.UserFraud.State;
 import io.tidemark.persistence.fraud.UserFraud.StateView;
 import io.tidemark.streams.event.Transaction;
@@ -81,6 +84,30 @@ class UserFraudSerializationTest {
   }
 
   @Test
+  void processAllRoundTrips() {
+    var probe = testKit.<ProcessedAll>createTestProbe();
+    roundTrip(
+        new ProcessAll(
+            List.of(
+                new Item(new Transaction("t-1", "u-1", 12.5, "EUR", "DE", T0), 42),
+                new Item(new Transaction("t-2", "u-1", 0, null, "FR", T0), Process.NO_OFFSET)),
+            probe.ref()));
+    roundTrip(new ProcessAll(List.of(), probe.ref()));
+  }
+
+  @Test
+  void processedAllRoundTrips() {
+    List<FraudAlert> alerts = history().get(3).accepted().alerts();
+    roundTrip(
+        new ProcessedAll(
+            List.of(
+                Processed.accepted(alerts),
+                new Processed(Outcome.DUPLICATE, List.of(), "fraud: txnId t-1 already accepted"),
+                new Processed(Outcome.TOO_LATE, List.of(), "fraud: ts 1 < maxTs 2"))));
+    roundTrip(new ProcessedAll(List.of()));
+  }
+
+  @Test
   void getStateRoundTrips() {
     roundTrip(new GetState(testKit.<StateView>createTestProbe().ref()));
   }
@@ -105,6 +132,13 @@ class UserFraudSerializationTest {
   @Test
   void acceptedEventsRoundTrip() {
     history().forEach(this::roundTrip);
+  }
+
+  @Test
+  void ruleChangeRoundTrips() {
+    roundTrip(
+        new FraudRuleSync.RuleChanged(
+            new VersionedFraudRule(7, new FraudSettings(300_000, 2, 60_000))));
   }
 
   @Test

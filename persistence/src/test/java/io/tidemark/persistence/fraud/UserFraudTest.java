@@ -58,6 +58,13 @@ class UserFraudTest {
               UserFraud.create(id, UserFraudSettings.defaults().withSnapshotEvery(snapshotEvery)));
     }
 
+    /** An entity deciding with the rule in force in {@code rule} at each command. */
+    User(CurrentFraudRule rule) {
+      kit =
+          EventSourcedBehaviorTestKit.create(
+              testKit.system(), UserFraud.create(id, UserFraudSettings.defaults(), rule));
+    }
+
     User() {
       this(100);
     }
@@ -303,6 +310,104 @@ class UserFraudTest {
       assertTrue(again.hasNoEvents());
     }
     assertEquals(before, user.kit.getState());
+  }
+
+  @Test
+  void loweredCountryThresholdAppliesToTheNextDecision() {
+    CurrentFraudRule rule = CurrentFraudRule.startingWith(FraudSettings.defaults());
+    User user = new User(rule);
+    Transaction de = user.accept("DE", T0);
+    Transaction fr = user.accept("FR", T0 + MINUTE);
+    Transaction it = user.accept("IT", T0 + 2 * MINUTE);
+
+    assertTrue(
+        rule.offer(new VersionedFraudRule(1, new FraudSettings(10 * MINUTE, 2, 5 * MINUTE))));
+    Transaction nl = user.txn("NL", T0 + 3 * MINUTE);
+    var result = user.send(nl);
+
+    // Three countries were no alert under the defaults; under "more than 2" the next arrival is
+    // flagged, without restarting the entity. (IT's window is not re-examined: no arrival
+    // entered it since the change.)
+    assertEquals(List.of(nl.txnId()), alertIds(result.reply()));
+    FraudAlert alert = result.reply().alerts().get(0);
+    assertEquals("more-than-2-countries-in-10m", alert.rule());
+    assertEquals(List.of("DE", "FR", "IT", "NL"), alert.countries());
+    assertEquals(List.of(de.txnId(), fr.txnId(), it.txnId(), nl.txnId()), alert.txnIds());
+    assertEquals(result.reply().alerts(), result.eventOfType(Accepted.class).accepted().alerts());
+  }
+
+  @Test
+  void raisedThresholdRaisesNoAlertForTheFourthCountry() {
+    CurrentFraudRule rule = CurrentFraudRule.startingWith(FraudSettings.defaults());
+    User user = new User(rule);
+    user.accept("DE", T0);
+    user.accept("FR", T0 + MINUTE);
+    user.accept("IT", T0 + 2 * MINUTE);
+    rule.offer(new VersionedFraudRule(3, new FraudSettings(10 * MINUTE, 4, 5 * MINUTE)));
+
+    user.accept("ES", T0 + 3 * MINUTE);
+
+    assertEquals(List.of(), flagged(user.kit.getState()));
+  }
+
+  @Test
+  void recoveryUnderAnotherRuleRebuildsTheStateWithoutDecidingAgain() {
+    CurrentFraudRule rule = CurrentFraudRule.startingWith(FraudSettings.defaults());
+    User user = new User(rule);
+    rule.offer(new VersionedFraudRule(1, new FraudSettings(10 * MINUTE, 1, 5 * MINUTE)));
+    user.accept("DE", T0);
+    Transaction fr = user.txn("FR", T0 + MINUTE);
+    Processed flaggedFr = user.send(fr, 1).reply();
+    assertEquals(List.of(fr.txnId()), alertIds(flaggedFr));
+    State before = user.kit.getState();
+
+    // Back to the defaults: replaying the journal must not decide again (it would flag nothing).
+    rule.offer(new VersionedFraudRule(2, FraudSettings.defaults()));
+    State recovered = user.kit.restart().state();
+
+    assertEquals(before, recovered);
+    assertEquals(List.of(fr.txnId()), flagged(recovered));
+    assertEquals(flaggedFr, user.send(fr, 1).reply(), "a redelivery gets the first reply");
+  }
+
+  @Test
+  void shorterWindowEvictsByTheHorizonRecordedInTheEvent() {
+    CurrentFraudRule rule = CurrentFraudRule.startingWith(FraudSettings.defaults());
+    User user = new User(rule);
+    Transaction t1 = user.accept("DE", T0);
+    Transaction t2 = user.accept("FR", T0 + 2 * MINUTE);
+    rule.offer(new VersionedFraudRule(1, new FraudSettings(MINUTE, 3, 0)));
+
+    // maxTs = T0 + 3 min: the new rule keeps only ts > maxTs - 0 - 1 min = T0 + 2 min.
+    var result = user.send(user.txn("IT", T0 + 3 * MINUTE));
+
+    assertEquals(T0 + 2 * MINUTE, result.eventOfType(Accepted.class).accepted().retainAfterTs());
+    assertEquals(1, user.retained().size());
+    assertEquals(user.retained(), result.state().acceptances().keySet());
+    assertEquals(T0 + 2 * MINUTE, result.state().retainAfterTs());
+    assertEquals(Outcome.TOO_LATE, user.send(t2, 1).reply().outcome());
+    assertEquals(Outcome.TOO_LATE, user.send(t1, 0).reply().outcome());
+  }
+
+  @Test
+  void transactionForgottenBeforeTheLatenessGrewIsTooLate() {
+    CurrentFraudRule rule = CurrentFraudRule.startingWith(FraudSettings.defaults());
+    User user = new User(rule);
+    Transaction t1 = user.accept("DE", T0);
+    user.accept("FR", T0 + 16 * MINUTE); // horizon T0 + 1 min: t1 forgotten
+    rule.offer(new VersionedFraudRule(1, new FraudSettings(10 * MINUTE, 3, 60 * MINUTE)));
+    State before = user.kit.getState();
+
+    // In time under the new lateness, but the state no longer knows t1: neither a duplicate
+    // check nor its window can be judged, so it must not be accepted (and alerted) again.
+    var again = user.send(t1, 5);
+
+    assertEquals(Outcome.TOO_LATE, again.reply().outcome());
+    assertTrue(again.reply().detail().contains("older than the retained transactions"));
+    assertTrue(again.hasNoEvents());
+    assertEquals(before, user.kit.getState());
+    // Newer than the horizon and in time under the new lateness: accepted.
+    user.accept("IT", T0 + MINUTE + 1);
   }
 
   private static List<String> flagged(State state) {

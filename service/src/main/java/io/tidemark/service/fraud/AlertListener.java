@@ -3,11 +3,10 @@ package io.tidemark.service.fraud;
 import io.tidemark.persistence.fraud.FraudAlert;
 
 /**
- * Where the fraud pipeline sends each alert as the user's entity raises it, for the live feed (SPEC
- * §6.2 {@code /ws/live}). Called before the Kafka transaction that writes the alert commits: after
- * an aborted transaction the redelivered transaction raises the same alert again, so a listener may
- * see an alert twice (same {@code alertId}); the {@code fraud-alerts} topic and table never do.
- * Called on stream threads: must not block.
+ * Where the {@link AlertFeed} sends each alert committed to the {@code fraud-alerts} topic, for the
+ * live feed (SPEC §6.2 {@code /ws/live}) and the committed-alerts counter. A listener sees each
+ * committed alert once, whichever node of the cluster raised it, and never an alert whose Kafka
+ * transaction aborted. Called on a stream thread: must not block.
  */
 @FunctionalInterface
 public interface AlertListener {
@@ -15,6 +14,6 @@ public interface AlertListener {
   /** Ignores every alert. */
   AlertListener NONE = alert -> {};
 
-  /** One alert raised by the user's entity. */
+  /** One committed alert. */
   void onAlert(FraudAlert alert);
 }

@@ -9,10 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters of the running fraud pipeline, for status lines and {@code /metrics}: transactions
- * consumed, accepted, duplicates, dead letters by reason, alerts raised, and the assigned
- * partitions. Counted when the entity answers, before the Kafka transaction commits, so a
- * redelivery after an aborted transaction counts again; the exact accounting is the output topics.
+ * Counters of the running fraud pipeline, for status lines and {@code /metrics} (the service copies
+ * them into its metrics): transactions consumed, accepted, duplicates, dead letters by reason,
+ * alerts raised, restarts, and the assigned partitions. Counted when the entity answers, before the
+ * Kafka transaction commits, so a redelivery after an aborted transaction counts again; the exact
+ * accounting is the output topics, and the committed alerts are counted by the {@link AlertFeed}.
  */
 public final class FraudMetrics {
 
@@ -74,8 +75,8 @@ public final class FraudMetrics {
     return duplicates.sum();
   }
 
-  /** Alerts raised (redeliveries included). */
-  public long alertCount() {
+  /** Alerts raised by this node's entities, before commit (redeliveries included). */
+  public long raisedAlertCount() {
     return alerts.sum();
   }
 

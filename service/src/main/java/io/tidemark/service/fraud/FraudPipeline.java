@@ -2,6 +2,7 @@ package io.tidemark.service.fraud;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.tidemark.persistence.fraud.CurrentFraudRule;
 import io.tidemark.persistence.fraud.FraudAlert;
 import io.tidemark.persistence.fraud.FraudAlertsProjection;
 import io.tidemark.persistence.fraud.UserFraud;
@@ -17,6 +18,7 @@ import io.tidemark.streams.event.Transaction;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,8 +38,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.kafka.ConsumerMessage.PartitionOffset;
 import org.apache.pekko.kafka.ConsumerMessage.TransactionalMessage;
 import org.apache.pekko.kafka.ConsumerRebalanceEvent;
@@ -48,6 +52,7 @@ import org.apache.pekko.kafka.ProducerSettings;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Transactional;
+import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.stream.KillSwitches;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
@@ -60,17 +65,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live fraud pipeline (SPEC §3.3, §4.2, DESIGN "Data flow"): Kafka {@code transactions} in,
- * {@code fraud-alerts} and {@code dead-letters} out, exactly once. Each record is decoded (a bad
- * one becomes a dead letter), its user's {@link UserFraud} entity is asked through Cluster Sharding
- * (bounded parallelism, input order kept), and its alerts, dead letter or nothing at all are
- * produced in one Kafka transaction with the consumed offsets. A crash or failure aborts the open
- * transaction; the records are consumed again and the entity answers a redelivered record with the
- * reply it gave first, so the committed output is the same.
+ * {@code fraud-alerts} and {@code dead-letters} out, exactly once. Records are taken in
+ * micro-batches ({@code batch-size} records or {@code batch-window}, whichever comes first); each
+ * record is decoded (a bad one becomes a dead letter), the entity of each user of the batch is
+ * asked once through Cluster Sharding with all of that user's records in order ({@link
+ * UserFraud.ProcessAll}; bounded parallelism, input order kept), and each record's alerts, dead
+ * letter or nothing at all are produced, in record order, in one Kafka transaction with the
+ * consumed offsets. A crash or failure aborts the open transaction; the records are consumed again
+ * and the entity answers a redelivered record with the reply it gave first, so the committed output
+ * is the same.
  *
  * <p>Shard placement: the entity's shard is the Kafka partition of the userId; when this node is
  * assigned partitions, their shards move here ({@link ShardPlacement}). The node joins its cluster
  * ({@link ClusterJoin}), runs the {@code fraud_alerts} projection ({@link FraudAlertsProjection})
- * and stops through coordinated shutdown.
+ * with the cleanup of the events it has projected ({@link JournalCleanupSchedule}) and stops
+ * through coordinated shutdown.
  */
 public final class FraudPipeline {
 
@@ -78,7 +87,6 @@ public final class FraudPipeline {
 
   private final ActorSystem<?> system;
   private final FraudPipelineSettings settings;
-  private final AlertListener alerts;
   private final FraudMetrics metrics = new FraudMetrics();
   private final ClusterSharding sharding;
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
@@ -90,13 +98,9 @@ public final class FraudPipeline {
   private final AtomicInteger starts = new AtomicInteger();
 
   private FraudPipeline(
-      ActorSystem<?> system,
-      FraudPipelineSettings settings,
-      AlertListener alerts,
-      String transactionalId) {
+      ActorSystem<?> system, FraudPipelineSettings settings, String transactionalId) {
     this.system = system;
     this.settings = settings;
-    this.alerts = alerts;
     this.sharding = ClusterSharding.get(system);
     this.transactionalId = transactionalId;
     this.placement =
@@ -126,19 +130,23 @@ public final class FraudPipeline {
    * projection and, if enabled, the pipeline; all of it stops with the actor system's coordinated
    * shutdown.
    *
+   * <p>Alerts are not announced here, as they are raised: the transaction that writes them may
+   * still abort. The live feed reads them once committed ({@link AlertFeed}).
+   *
    * @param db the database of the {@code fraud_alerts} table (schema already migrated)
-   * @param alerts receives every alert as it is raised
+   * @param rule the fraud rule in force on this node, read by the entities at every decision
    */
   public static FraudPipeline start(
       ActorSystem<?> system,
       FraudPipelineSettings settings,
       DatabaseSettings db,
-      AlertListener alerts) {
+      CurrentFraudRule rule) {
     ClusterJoin.join(system);
-    UserFraud.initWithExternalAllocation(system, settings.entity());
+    UserFraud.initWithExternalAllocation(system, settings.entity(), rule);
     if (settings.projection()) {
       HikariDataSource pool = projectionPool(db, settings.projectionPoolSize());
       FraudAlertsProjection.init(system, pool, settings.entity().shards());
+      JournalCleanupSchedule.start(system, pool, settings.journalCleanup());
       CoordinatedShutdown.get(system)
           .addTask(
               CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
@@ -149,7 +157,7 @@ public final class FraudPipeline {
               });
     }
     String id = transactionalId(system, settings);
-    FraudPipeline pipeline = new FraudPipeline(system, settings, alerts, id);
+    FraudPipeline pipeline = new FraudPipeline(system, settings, id);
     CoordinatedShutdown.get(system)
         .addTask(CoordinatedShutdown.PhaseServiceStop(), "stop-fraud-pipeline", pipeline::stop);
     if (settings.enabled()) {
@@ -178,6 +186,21 @@ public final class FraudPipeline {
     return sharding
         .entityRefFor(UserFraud.ENTITY_KEY, userId)
         .ask(UserFraud.GetState::new, settings.askTimeout());
+  }
+
+  /**
+   * How many fraud entities are alive on this node (from the shard region's statistics); fails if
+   * the region does not answer within {@code timeout}.
+   */
+  public CompletionStage<Integer> activeEntities(Duration timeout) {
+    var region =
+        org.apache.pekko.cluster.sharding.ClusterSharding.get(system.classicSystem())
+            .shardRegion(UserFraud.ENTITY_KEY.name());
+    return Patterns.ask(region, ShardRegion.getRegionStatsInstance(), timeout)
+        .thenApply(
+            reply ->
+                ((ShardRegion.ShardRegionStats) reply)
+                    .getStats().values().stream().mapToInt(n -> ((Number) n).intValue()).sum());
   }
 
   /** Completes when the pipeline has stopped. */
@@ -214,31 +237,89 @@ public final class FraudPipeline {
               control.set(c);
               return c;
             })
-        // Asks of different users overlap; mapAsync emits in input order, as the offsets need.
-        .mapAsync(settings.parallelism(), this::process)
+        // Records gather into micro-batches (input order kept): a few milliseconds of waiting buy
+        // one ask and one journal write per user per batch instead of one per record.
+        .groupedWithin(settings.batchSize(), settings.batchWindow())
+        // Each batch is decoded and split by user; a bad record's dead letter is known at once.
+        .mapConcat(this::byUser)
+        // Each user of a batch is asked once for all its records. Asks of different users
+        // overlap; a user's next ask is sent only once its previous one was answered, since
+        // sharding may drop a message buffered during a shard hand-off while a later one gets
+        // through. mapAsync emits in input order: a batch goes on once all its users answered.
+        .mapAsync(settings.parallelism(), askInUserOrder())
+        // The batch's last user group carries what to produce for each record, in record order.
+        .mapConcat(UserBatch.Group::emit)
         .via(Transactional.flow(producerSettings(), transactionalId));
   }
 
-  /** Decodes one record and asks its user's entity; what to produce with its offset. */
-  private CompletionStage<Envelope<byte[], byte[], PartitionOffset>> process(
-      TransactionalMessage<byte[], byte[]> message) {
-    metrics.consumed();
-    ConsumerRecord<byte[], byte[]> record = message.record();
-    PartitionOffset offset = message.partitionOffset();
-    Decoded<Transaction> decoded = EventCodec.decodeTransaction(record.value());
-    if (decoded instanceof Decoded.Invalid<Transaction> invalid) {
-      DeadLetter letter =
-          invalid.toDeadLetter(
-              settings.transactionsTopic(), record.partition(), record.offset(), value(record));
-      metrics.deadLetter(letter.reason());
-      return CompletableFuture.completedFuture(ProducerMessage.single(deadLetter(letter), offset));
+  /** A valid transaction on its way to its entity, with the record it came from. */
+  private record Pending(TransactionalMessage<byte[], byte[]> message, Transaction txn) {}
+
+  private List<UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>> byUser(
+      List<TransactionalMessage<byte[], byte[]>> messages) {
+    UserBatch.Builder<Pending, Envelope<byte[], byte[], PartitionOffset>> batch =
+        UserBatch.builder();
+    for (TransactionalMessage<byte[], byte[]> message : messages) {
+      metrics.consumed();
+      ConsumerRecord<byte[], byte[]> record = message.record();
+      Decoded<Transaction> decoded = EventCodec.decodeTransaction(record.value());
+      if (decoded instanceof Decoded.Invalid<Transaction> invalid) {
+        DeadLetter letter =
+            invalid.toDeadLetter(
+                settings.transactionsTopic(), record.partition(), record.offset(), value(record));
+        metrics.deadLetter(letter.reason());
+        batch.known(ProducerMessage.single(deadLetter(letter), message.partitionOffset()));
+      } else {
+        Transaction txn = ((Decoded.Valid<Transaction>) decoded).value();
+        batch.ask(txn.userId(), new Pending(message, txn));
+      }
     }
-    Transaction txn = ((Decoded.Valid<Transaction>) decoded).value();
+    return batch.build();
+  }
+
+  /**
+   * Asks for one stream run: a user's group is sent when the user's previous group (of this run)
+   * has been answered. So an entity never gets a user's records out of partition order, even when
+   * an earlier message is lost: its ask times out, the stream restarts and nothing after it was
+   * sent. A message of a failed run that arrives late is the user's next records after all that its
+   * entity has seen, so it too keeps the order.
+   */
+  private Function<
+          UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>,
+          CompletionStage<UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>>>
+      askInUserOrder() {
+    KeyedSequencer users = new KeyedSequencer();
+    return group ->
+        group.records().isEmpty()
+            ? CompletableFuture.completedFuture(group)
+            : users.after(group.userId(), () -> ask(group));
+  }
+
+  /** Asks the group's user's entity about all its records; the group with their outputs. */
+  private CompletionStage<UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>> ask(
+      UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>> group) {
+    if (group.records().isEmpty()) {
+      return CompletableFuture.completedFuture(group);
+    }
+    List<UserFraud.Item> items = new ArrayList<>(group.records().size());
+    group
+        .records()
+        .forEach(p -> items.add(new UserFraud.Item(p.txn(), p.message().record().offset())));
     return sharding
-        .entityRefFor(UserFraud.ENTITY_KEY, txn.userId())
-        .<UserFraud.Processed>ask(
-            replyTo -> new UserFraud.Process(txn, record.offset(), replyTo), settings.askTimeout())
-        .thenApply(reply -> output(reply, record, offset));
+        .entityRefFor(UserFraud.ENTITY_KEY, group.userId())
+        .<UserFraud.ProcessedAll>ask(
+            replyTo -> new UserFraud.ProcessAll(items, replyTo), settings.askTimeout())
+        .thenApply(reply -> group.fill(outputs(group.records(), reply.replies())));
+  }
+
+  private List<Envelope<byte[], byte[], PartitionOffset>> outputs(
+      List<Pending> records, List<UserFraud.Processed> replies) {
+    List<Envelope<byte[], byte[], PartitionOffset>> outputs = new ArrayList<>(replies.size());
+    for (int i = 0; i < Math.min(records.size(), replies.size()); i++) {
+      TransactionalMessage<byte[], byte[]> message = records.get(i).message();
+      outputs.add(output(replies.get(i), message.record(), message.partitionOffset()));
+    }
+    return outputs;
   }
 
   /** The records a reply stands for: its alerts, a too-late dead letter, or only the offset. */
@@ -252,7 +333,6 @@ public final class FraudPipeline {
         }
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (FraudAlert alert : reply.alerts()) {
-          alerts.onAlert(alert);
           records.add(
               new ProducerRecord<>(
                   settings.alertsTopic(),

@@ -1,6 +1,7 @@
 package io.tidemark.service.fraud;
 
 import com.typesafe.config.Config;
+import io.tidemark.persistence.fraud.JournalCleanupSettings;
 import io.tidemark.persistence.fraud.UserFraudSettings;
 import java.time.Duration;
 
@@ -19,7 +20,10 @@ import java.time.Duration;
  *     restart, so that the restarted node fences the transaction its predecessor left open.
  * @param sessionTimeout Kafka {@code session.timeout.ms} of the consumer: how soon the partitions
  *     of a crashed node move to the others (or to its restarted self)
- * @param parallelism entity asks in flight per node
+ * @param parallelism entity asks in flight per node (one ask per user per batch)
+ * @param batchSize most records in one micro-batch
+ * @param batchWindow longest wait for a micro-batch to fill: a record waits at most this long for
+ *     others to share its user's ask and journal write
  * @param askTimeout how long one ask of an entity may take before the stream restarts
  * @param commitInterval how often the Kafka transaction commits (alerts visible to {@code
  *     read_committed} consumers)
@@ -29,6 +33,8 @@ import java.time.Duration;
  * @param restartMaxBackoff largest backoff of a restarted stream
  * @param projection whether this node runs instances of the {@code fraud_alerts} projection
  * @param projectionPoolSize connections of the projection
+ * @param journalCleanup whether and how often a node running the projection deletes the events it
+ *     has projected and a snapshot covers
  * @param entity the entity's settings (shards = partitions of the transactions topic)
  */
 public record FraudPipelineSettings(
@@ -41,6 +47,8 @@ public record FraudPipelineSettings(
     String transactionalId,
     Duration sessionTimeout,
     int parallelism,
+    int batchSize,
+    Duration batchWindow,
     Duration askTimeout,
     Duration commitInterval,
     Duration transactionTimeout,
@@ -48,11 +56,18 @@ public record FraudPipelineSettings(
     Duration restartMaxBackoff,
     boolean projection,
     int projectionPoolSize,
+    JournalCleanupSettings journalCleanup,
     UserFraudSettings entity) {
 
   public FraudPipelineSettings {
     if (parallelism < 1) {
       throw new IllegalArgumentException("tidemark.fraud.pipeline.parallelism must be positive");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("tidemark.fraud.pipeline.batch-size must be positive");
+    }
+    if (batchWindow.isNegative() || batchWindow.isZero()) {
+      throw new IllegalArgumentException("tidemark.fraud.pipeline.batch-window must be positive");
     }
   }
 
@@ -69,6 +84,8 @@ public record FraudPipelineSettings(
         p.getString("transactional-id"),
         p.getDuration("session-timeout"),
         p.getInt("parallelism"),
+        p.getInt("batch-size"),
+        p.getDuration("batch-window"),
         p.getDuration("ask-timeout"),
         p.getDuration("commit-interval"),
         p.getDuration("transaction-timeout"),
@@ -76,6 +93,7 @@ public record FraudPipelineSettings(
         p.getDuration("restart-max-backoff"),
         config.getBoolean("tidemark.fraud.projection.enabled"),
         config.getInt("tidemark.fraud.projection.pool-size"),
+        JournalCleanupSettings.create(config),
         UserFraudSettings.create(config));
   }
 }

@@ -3,6 +3,7 @@ package io.tidemark.service.run;
 import com.typesafe.config.Config;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.service.cli.Progress;
+import io.tidemark.service.fraud.AlertFeed;
 import io.tidemark.service.fraud.AlertListener;
 import io.tidemark.service.fraud.FraudPipeline;
 import io.tidemark.service.fraud.FraudPipelineSettings;
@@ -24,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running service: actor system, database pool (schema migrated), the clickstream pipeline and
- * the HTTP server. Stops through Pekko's coordinated shutdown (also on SIGTERM): the pipeline stops
- * between commits, then the pool closes.
+ * One running service: actor system, database pool (schema migrated), the clickstream pipeline, the
+ * fraud pipeline with the feed of committed alerts, and the HTTP server. Stops through Pekko's
+ * coordinated shutdown (also on SIGTERM): the pipeline stops between commits, then the pool closes.
  */
 public final class ServiceRuntime {
 
@@ -39,6 +40,7 @@ public final class ServiceRuntime {
   private final ServiceHttp http;
   private final ServerBinding binding;
   private FraudPipeline fraud;
+  private AlertFeed alertFeed;
   private long lastConsumed;
   private long lastNanos = System.nanoTime();
 
@@ -66,7 +68,13 @@ public final class ServiceRuntime {
     return start(config, live, AlertListener.NONE);
   }
 
-  /** Starts everything from the given configuration; {@code alerts} sees alerts as raised. */
+  /**
+   * Starts everything from the given configuration.
+   *
+   * @param live also receives the pipeline's window results (besides the live feed)
+   * @param alerts also receives every alert committed to {@code fraud-alerts} after the start, by
+   *     any node of the cluster, once (besides the live feed and the committed-alerts counter)
+   */
   public static ServiceRuntime start(Config config, LiveUpdates live, AlertListener alerts) {
     PipelineSettings pipelineSettings = PipelineSettings.create(config);
     DatabaseSettings db = DatabaseSettings.create(config);
@@ -99,7 +107,8 @@ public final class ServiceRuntime {
         binding.localAddress());
     ServiceRuntime runtime =
         new ServiceRuntime(system, pipelineSettings, dataSource, pipeline, http, binding);
-    // alerts go to the live feed as well as to Kafka and the table; the API asks the entities
+    // committed alerts (of every node) go to the live feed and the counter; the feed finds the
+    // end of fraud-alerts before the pipeline starts, so that it misses none of this node's
     AlertListener toLiveFeed = http.alertListener();
     AlertListener listeners =
         alerts == AlertListener.NONE
@@ -108,8 +117,11 @@ public final class ServiceRuntime {
               toLiveFeed.onAlert(alert);
               alerts.onAlert(alert);
             };
-    runtime.fraud =
-        FraudPipeline.start(system, FraudPipelineSettings.create(config), db, listeners);
+    FraudPipelineSettings fraudSettings = FraudPipelineSettings.create(config);
+    runtime.alertFeed = AlertFeed.start(system, fraudSettings, listeners);
+    runtime.fraud = FraudPipeline.start(system, fraudSettings, db, http.fraudRules().current());
+    http.observeFraud(runtime.fraud, runtime.alertFeed);
+    // the API asks the entities
     http.lookUpFraudStatesWith(runtime.fraud::state);
     return runtime;
   }
@@ -139,6 +151,11 @@ public final class ServiceRuntime {
   /** The fraud pipeline: its metrics and the users' fraud state ({@code state(userId)}). */
   public FraudPipeline fraud() {
     return fraud;
+  }
+
+  /** The committed alerts of the whole cluster, as this node reads them. */
+  public AlertFeed alertFeed() {
+    return alertFeed;
   }
 
   public PipelineMetrics metrics() {

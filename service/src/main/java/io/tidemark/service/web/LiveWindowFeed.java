@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Window results of the pipeline's partitions, combined for the live feed the way the serving layer
- * combines them (values of the partitions add up: clicks are keyed by user, so the partitions'
- * visitors are disjoint too). Final results (fired, late updates) are published at once;
- * provisional ones are coalesced and published by {@link #flush()}, once per window and interval,
- * only when the window changed. Windows far behind the newest one are forgotten, so memory stays
- * bounded.
+ * Window results of the input partitions (of every node, see {@link ClusterLiveFeed}), combined for
+ * the live feed the way the serving layer combines them (values of the partitions add up: clicks
+ * are keyed by user, so the partitions' visitors are disjoint too). Final results (fired, late
+ * updates) are published at once; provisional ones are coalesced and published by {@link #flush()},
+ * once per window and interval, only when the window changed. Windows far behind the newest one are
+ * forgotten, so memory stays bounded.
  */
 public final class LiveWindowFeed implements LiveUpdates {
 
@@ -49,11 +49,12 @@ public final class LiveWindowFeed implements LiveUpdates {
     combine(partition, result);
   }
 
-  /** Publishes the latest value of up to {@code maxPerFlush} changed windows. */
+  /**
+   * Publishes the latest value of up to {@code maxPerFlush} changed windows, together: one frame
+   * for the clients.
+   */
   public void flush() {
-    for (WindowResult<String, Long> result : drain()) {
-      hub.publish(LiveMessage.window(result));
-    }
+    hub.publishAll(drain().stream().map(LiveMessage::window).toList());
   }
 
   /** Windows changed and not yet published. */
@@ -109,7 +110,7 @@ public final class LiveWindowFeed implements LiveUpdates {
     }
   }
 
-  private static long value(Object result) {
+  static long value(Object result) {
     if (result instanceof Number number) {
       return number.longValue();
     }

@@ -1,8 +1,9 @@
 package io.tidemark.service.web;
 
 import io.tidemark.http.admin.AdminControl;
-import io.tidemark.persistence.fraud.FraudRuleStore;
+import io.tidemark.persistence.fraud.FraudRuleSync;
 import io.tidemark.persistence.fraud.FraudSettings;
+import io.tidemark.persistence.fraud.VersionedFraudRule;
 import io.tidemark.service.pipeline.ConsumptionGate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -11,28 +12,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the admin API changes in this service: the fraud rule, stored in the database (so it
- * survives restarts) and put in force through the {@link FraudRuleStore}, and consumption of the
- * input topics, paused and resumed at the pipelines' {@link ConsumptionGate}.
+ * survives restarts) and put in force on every node through the {@link FraudRuleSync}, and
+ * consumption of the input topics, paused and resumed at the pipelines' {@link ConsumptionGate}.
  */
 public final class ServiceAdmin implements AdminControl {
 
   private static final Logger log = LoggerFactory.getLogger(ServiceAdmin.class);
 
-  private final FraudRuleStore rules;
+  private final FraudRuleSync rules;
   private final ConsumptionGate gate;
 
-  public ServiceAdmin(FraudRuleStore rules, ConsumptionGate gate) {
+  public ServiceAdmin(FraudRuleSync rules, ConsumptionGate gate) {
     this.rules = rules;
     this.gate = gate;
   }
 
   @Override
-  public CompletionStage<FraudSettings> fraudRule() {
-    return CompletableFuture.completedFuture(rules.current());
+  public CompletionStage<VersionedFraudRule> fraudRule() {
+    return CompletableFuture.completedFuture(rules.current().get());
   }
 
   @Override
-  public CompletionStage<FraudSettings> updateFraudRule(FraudSettings settings) {
+  public CompletionStage<VersionedFraudRule> updateFraudRule(FraudSettings settings) {
     return rules
         .update(settings)
         .thenApply(

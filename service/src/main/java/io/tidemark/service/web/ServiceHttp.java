@@ -16,15 +16,19 @@ import io.tidemark.http.metrics.MetricsRoutes;
 import io.tidemark.http.metrics.TidemarkMetrics;
 import io.tidemark.http.query.FraudStateLookup;
 import io.tidemark.http.query.QueryRoutes;
-import io.tidemark.persistence.fraud.FraudRuleStore;
+import io.tidemark.persistence.fraud.CurrentFraudRule;
+import io.tidemark.persistence.fraud.FraudRuleSync;
 import io.tidemark.persistence.fraud.FraudSettings;
 import io.tidemark.persistence.fraud.JdbcFraudRuleStore;
 import io.tidemark.persistence.fraud.UserFraud;
 import io.tidemark.persistence.query.JdbcQueryRepository;
+import io.tidemark.service.fraud.AlertFeed;
 import io.tidemark.service.fraud.AlertListener;
+import io.tidemark.service.fraud.FraudPipeline;
 import io.tidemark.service.pipeline.ConsumptionGate;
 import io.tidemark.service.pipeline.LiveUpdates;
 import io.tidemark.service.pipeline.PipelineMetrics;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -45,10 +49,10 @@ import org.apache.pekko.stream.Materializer;
 
 /**
  * The HTTP side of a running service (SPEC §6.2): metrics fed from the pipelines, the live feed
- * (window results, throughput), readiness of Kafka, the database and the cluster, the query API on
- * the blocking dispatcher, the admin API, and the server that serves them all. Created before the
- * pipelines (they publish to {@link #liveUpdates()}), told about them ({@link #observe}), then
- * bound; everything stops with coordinated shutdown.
+ * (window results and throughput of every cluster node), readiness of Kafka, the database and the
+ * cluster, the query API on the blocking dispatcher, the admin API, and the server that serves them
+ * all. Created before the pipelines (they publish to {@link #liveUpdates()}), told about them
+ * ({@link #observe}), then bound; everything stops with coordinated shutdown.
  */
 public final class ServiceHttp {
 
@@ -58,17 +62,19 @@ public final class ServiceHttp {
   /** How often the pipeline counters are copied into the metrics. */
   static final Duration SYNC_INTERVAL = Duration.ofMillis(250);
 
+  /** How often the fraud entities on this node are counted. */
+  static final Duration ENTITY_INTERVAL = Duration.ofSeconds(2);
+
   private final ActorSystem<?> system;
   private final HttpSettings settings;
   private final TidemarkMetrics metrics = new TidemarkMetrics();
   private final LocalLiveHub hub;
-  private final LiveWindowFeed windows;
+  private final ClusterLiveFeed live;
   private final Readiness readiness;
   private final Admin kafka;
   private final Executor blocking;
-  private final FraudRuleStore fraudRules;
+  private final FraudRuleSync fraudRules;
   private final TidemarkRoutes routes;
-  private final Duration flushInterval;
   private final AtomicReference<Function<String, CompletionStage<UserFraud.StateView>>>
       fraudStates = new AtomicReference<>();
 
@@ -84,8 +90,14 @@ public final class ServiceHttp {
             Materializer.matFromSystem(system),
             settings.webSocket().publishBuffer(),
             metrics.liveMessagesDropped());
-    this.flushInterval = config.getDuration(LIVE_WINDOWS + ".interval");
-    this.windows = new LiveWindowFeed(hub, config.getInt(LIVE_WINDOWS + ".max-per-interval"));
+    this.live =
+        ClusterLiveFeed.start(
+            system,
+            hub,
+            new LiveStats(metrics, Clock.systemUTC()),
+            config.getInt(LIVE_WINDOWS + ".max-per-interval"),
+            config.getDuration(LIVE_WINDOWS + ".interval"),
+            settings.webSocket().statsInterval());
     this.kafka =
         Admin.create(
             Map.of(
@@ -97,7 +109,12 @@ public final class ServiceHttp {
     readiness.register(ReadinessChecks.kafka(kafka, settings.readinessTimeout()));
     readiness.register(ReadinessChecks.database(db, blocking));
     readiness.register(ReadinessChecks.cluster(system));
-    this.fraudRules = JdbcFraudRuleStore.open(db, blocking, FraudSettings.create(config));
+    this.fraudRules =
+        FraudRuleSync.start(
+            system,
+            new JdbcFraudRuleStore(db, blocking),
+            CurrentFraudRule.startingWith(FraudSettings.create(config)),
+            FraudRuleSync.refreshInterval(config));
     this.routes =
         new TidemarkRoutes(
             new HealthRoutes(readiness),
@@ -114,7 +131,8 @@ public final class ServiceHttp {
 
   /**
    * Prepares the HTTP side: live hub and statistics started, readiness checks registered, fraud
-   * rule read from the database. Nothing listens until {@link #bind()}.
+   * rule read from the database (the stored rule wins over the configured one) and kept in step
+   * with the other nodes. Nothing listens until {@link #bind()}.
    */
   public static ServiceHttp create(
       ActorSystem<?> system, Config config, DataSource dataSource, ConsumptionGate gate) {
@@ -124,20 +142,12 @@ public final class ServiceHttp {
   }
 
   private void startBackground() {
-    var classic = system.classicSystem();
-    var stats = LiveStats.start(system, metrics, hub, settings.webSocket().statsInterval());
-    var flush =
-        classic
-            .scheduler()
-            .scheduleAtFixedRate(
-                flushInterval, flushInterval, windows::flush, classic.dispatcher());
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
             "stop-http-side",
             () -> {
-              stats.cancel();
-              flush.cancel();
+              live.stop();
               hub.close();
               return CompletableFuture.runAsync(() -> kafka.close(Duration.ofSeconds(2)))
                   .thenApply(v -> Done.getInstance());
@@ -162,17 +172,64 @@ public final class ServiceHttp {
         .thenApply(view -> view.retained().isEmpty() ? Optional.empty() : Optional.of(view));
   }
 
-  /** Where the fraud pipeline sends alerts: the live feed and the alert counter. */
+  /**
+   * Where the alert feed sends committed alerts: the committed-alerts counter ({@code
+   * tidemark_fraud_alerts_committed_total}) and the live feed.
+   */
   public AlertListener alertListener() {
     return alert -> {
-      metrics.alerts().inc();
+      metrics.alertsCommitted().inc();
       hub.publish(LiveMessage.alert(alert));
     };
   }
 
-  /** Where the pipelines send window results for the live feed. */
+  /**
+   * Feeds the metrics from the fraud pipeline and the alert feed: their counters every {@link
+   * #SYNC_INTERVAL}, the number of fraud entities on this node every {@link #ENTITY_INTERVAL} (a
+   * query of the local shard region).
+   */
+  public void observeFraud(FraudPipeline fraud, AlertFeed feed) {
+    FraudMetricsBridge bridge =
+        new FraudMetricsBridge(fraud.metrics(), feed::restartCount, metrics);
+    var classic = system.classicSystem();
+    var sync =
+        classic
+            .scheduler()
+            .scheduleAtFixedRate(SYNC_INTERVAL, SYNC_INTERVAL, bridge::sync, classic.dispatcher());
+    Runnable countEntities =
+        () ->
+            fraud
+                .activeEntities(ENTITY_INTERVAL)
+                // no answer (region starting or busy): the previous count stands
+                .thenAccept(bridge::activeEntities);
+    var entities =
+        classic
+            .scheduler()
+            .scheduleAtFixedRate(
+                ENTITY_INTERVAL, ENTITY_INTERVAL, countEntities, classic.dispatcher());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseServiceStop(),
+            "stop-metrics-fraud",
+            () -> {
+              sync.cancel();
+              entities.cancel();
+              bridge.sync();
+              return CompletableFuture.completedFuture(Done.getInstance());
+            });
+  }
+
+  /**
+   * Where this node's pipelines send window results for the live feed: they reach the clients of
+   * every node, combined with the other nodes' partitions.
+   */
   public LiveUpdates liveUpdates() {
-    return windows;
+    return live.liveUpdates();
+  }
+
+  /** The live feed's cluster side: window results and statistics of every node. */
+  public ClusterLiveFeed liveFeed() {
+    return live;
   }
 
   /**
@@ -220,8 +277,11 @@ public final class ServiceHttp {
     return readiness;
   }
 
-  /** The fraud rule in force, as the admin API changes it; the fraud pipeline reads it. */
-  public FraudRuleStore fraudRules() {
+  /**
+   * The fraud rule in force on this node, as the admin API changes it; the fraud entities read its
+   * {@link FraudRuleSync#current()}.
+   */
+  public FraudRuleSync fraudRules() {
     return fraudRules;
   }
 

@@ -1,6 +1,8 @@
 package io.tidemark.service.fraud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -21,6 +23,36 @@ class FraudPipelineSettingsTest {
     assertEquals("", settings.transactionalId());
     assertEquals(Duration.ofMillis(100), settings.commitInterval());
     assertEquals(16, settings.entity().shards());
+    assertEquals(128, settings.batchSize());
+    assertEquals(Duration.ofMillis(20), settings.batchWindow());
+    assertTrue(settings.journalCleanup().enabled());
+    assertEquals(Duration.ofMinutes(1), settings.journalCleanup().interval());
+  }
+
+  @Test
+  void batchFollowsItsKeysAndMustBePositive() {
+    var config =
+        ConfigFactory.parseString("tidemark.fraud.pipeline { batch-size = 7, batch-window = 50ms }")
+            .withFallback(ConfigFactory.load());
+    FraudPipelineSettings settings = FraudPipelineSettings.create(config);
+    assertEquals(7, settings.batchSize());
+    assertEquals(Duration.ofMillis(50), settings.batchWindow());
+    var none =
+        ConfigFactory.parseString("tidemark.fraud.pipeline.batch-size = 0")
+            .withFallback(ConfigFactory.load());
+    assertThrows(IllegalArgumentException.class, () -> FraudPipelineSettings.create(none));
+  }
+
+  @Test
+  void journalCleanupFollowsItsKeys() {
+    var config =
+        ConfigFactory.parseString(
+                "tidemark.fraud.journal-cleanup { enabled = off, interval = 5s, batch-size = 10 }")
+            .withFallback(ConfigFactory.load());
+    FraudPipelineSettings settings = FraudPipelineSettings.create(config);
+    assertFalse(settings.journalCleanup().enabled());
+    assertEquals(Duration.ofSeconds(5), settings.journalCleanup().interval());
+    assertEquals(10, settings.journalCleanup().batchSize());
   }
 
   @Test
