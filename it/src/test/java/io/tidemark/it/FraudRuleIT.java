@@ -34,10 +34,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fraud rule changed at run time on a cluster of two service JVMs, on a real Kafka broker and
- * PostgreSQL: a PUT on node A is in force on node B within seconds (over pub-sub: the periodic
- * re-read is set far beyond the test's deadlines), the next transactions of users on both
- * partitions are decided with it on whichever node holds them, and a restarted node comes back with
- * the changed rule from the database.
+ * PostgreSQL: a PUT on node A is in force on node B within seconds (replicated with Distributed
+ * Data: the periodic re-read is set far beyond the test's deadlines), the next transactions of
+ * users on both partitions are decided with it on whichever node holds them, and a restarted node
+ * comes back with the changed rule from the database.
  */
 class FraudRuleIT {
 

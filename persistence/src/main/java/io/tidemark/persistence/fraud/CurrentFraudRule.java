@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * The fraud rule in force on this node: the {@link UserFraud} entities read it at every decision,
  * so a change applies to the next transaction of every entity here without restarting any. It only
  * moves forward: {@link #offer} puts a rule in force only if its version is newer than the one in
- * force, so changes arriving twice or out of order (pub-sub, periodic re-reads of the database)
+ * force, so changes arriving twice or out of order (replication, periodic re-reads of the database)
  * settle on the latest stored rule.
  *
  * <p>Reading never blocks; one instance per node (or per test), shared by all its entities.

@@ -7,7 +7,8 @@ import java.util.Objects;
  * Fraud rule parameters with the version they were stored under. Version {@link #UNSTORED} (0)
  * stands for the configured defaults; every change stored in the {@code fraud_rule} table gets the
  * next version (from 1), so of two rules the one with the higher version is the later change. Nodes
- * exchange this record over distributed pub-sub and keep only newer versions.
+ * exchange this record in a replicated register (Pekko Distributed Data) and keep only newer
+ * versions.
  *
  * @param version 0 for the configured defaults, otherwise the stored version; not negative
  * @param settings the parameters

@@ -136,9 +136,7 @@ class UserFraudSerializationTest {
 
   @Test
   void ruleChangeRoundTrips() {
-    roundTrip(
-        new FraudRuleSync.RuleChanged(
-            new VersionedFraudRule(7, new FraudSettings(300_000, 2, 60_000))));
+    roundTrip(new VersionedFraudRule(7, new FraudSettings(300_000, 2, 60_000)));
   }
 
   @Test
