@@ -4,27 +4,15 @@ import io.tidemark.persistence.CborSerializable;
 import io.tidemark.streams.event.Transaction;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.Done;
-import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
-import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
-import org.apache.pekko.cluster.sharding.external.ExternalShardAllocationStrategy;
-import org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings;
-import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -286,83 +274,6 @@ public final class UserFraud
       EntityTypeKey.create(Command.class, "UserFraud");
 
   /**
-   * Registers the entity with Cluster Sharding, settings from the system's configuration, shards
-   * allocated by sharding's default strategy.
-   *
-   * @return the shard region; or ask through {@code ClusterSharding.get(system).entityRefFor(
-   *     ENTITY_KEY, userId)}
-   */
-  public static ActorRef<ShardingEnvelope<Command>> init(ActorSystem<?> system) {
-    return init(system, UserFraudSettings.create(system.settings().config()));
-  }
-
-  /** Registers the entity with Cluster Sharding, shards allocated by the default strategy. */
-  public static ActorRef<ShardingEnvelope<Command>> init(
-      ActorSystem<?> system, UserFraudSettings settings) {
-    return init(system, settings, CurrentFraudRule.fixed(settings.rule()));
-  }
-
-  /**
-   * Registers the entity with Cluster Sharding, shards allocated by the default strategy; the
-   * entities decide with the rule in force in {@code rule} at each transaction.
-   */
-  public static ActorRef<ShardingEnvelope<Command>> init(
-      ActorSystem<?> system, UserFraudSettings settings, CurrentFraudRule rule) {
-    return ClusterSharding.get(system).init(entity(system, settings, rule));
-  }
-
-  /**
-   * Registers the entity with Cluster Sharding, shards placed by {@link
-   * ExternalShardAllocationStrategy}: the node that is assigned Kafka partition {@code p} calls
-   * {@link #allocateLocally} with {@code p}, and shard {@code "p"} moves there. Until a shard has a
-   * location it is allocated to the requesting region.
-   */
-  public static ActorRef<ShardingEnvelope<Command>> initWithExternalAllocation(
-      ActorSystem<?> system, UserFraudSettings settings) {
-    return initWithExternalAllocation(system, settings, CurrentFraudRule.fixed(settings.rule()));
-  }
-
-  /**
-   * As {@link #initWithExternalAllocation(ActorSystem, UserFraudSettings)}; the entities decide
-   * with the rule in force in {@code rule} at each transaction.
-   */
-  public static ActorRef<ShardingEnvelope<Command>> initWithExternalAllocation(
-      ActorSystem<?> system, UserFraudSettings settings, CurrentFraudRule rule) {
-    ExternalShardAllocationStrategy strategy =
-        ExternalShardAllocationStrategy.create(
-            system, ENTITY_KEY.name(), settings.allocationTimeout());
-    return ClusterSharding.get(system)
-        .init(entity(system, settings, rule).withAllocationStrategy(strategy));
-  }
-
-  /**
-   * With external allocation: places the shards of these Kafka partitions on this node, e.g. from
-   * the consumer's partitions-assigned callback.
-   */
-  public static CompletionStage<Done> allocateLocally(
-      ActorSystem<?> system, Collection<Integer> partitions) {
-    Address self = Cluster.get(system).selfMember().address();
-    Map<String, Address> locations = new HashMap<>();
-    partitions.forEach(p -> locations.put(Integer.toString(p), self));
-    return ExternalShardAllocation.get(system)
-        .getClient(ENTITY_KEY.name())
-        .setShardLocations(locations);
-  }
-
-  private static Entity<Command, ShardingEnvelope<Command>> entity(
-      ActorSystem<?> system, UserFraudSettings settings, CurrentFraudRule rule) {
-    ClusterShardingSettings defaults = ClusterShardingSettings.create(system);
-    ClusterShardingSettings sharding =
-        defaults.withPassivationStrategy(
-            defaults
-                .passivationStrategySettings()
-                .withIdleEntityPassivation(settings.passivateIdleAfter()));
-    return Entity.of(ENTITY_KEY, context -> create(context.getEntityId(), settings, rule))
-        .withMessageExtractor(new KafkaPartitionMessageExtractor<Command>(settings.shards()))
-        .withSettings(sharding);
-  }
-
-  /**
    * The behavior of the entity of {@code userId} with the fixed rule {@code settings.rule()},
    * outside sharding too (tests, tools).
    */
@@ -432,7 +343,8 @@ public final class UserFraud
   }
 
   private ReplyEffect<Event, State> onProcess(State state, Process command) {
-    Step step = decide(state, command.txn(), command.offset(), rule.settings());
+    UserFraudDecision.Step step =
+        UserFraudDecision.decide(state, command.txn(), command.offset(), rule.settings());
     if (step.event() == null) {
       return Effect().reply(command.replyTo(), step.reply());
     }
@@ -446,7 +358,8 @@ public final class UserFraud
     List<Event> events = new ArrayList<>();
     List<Processed> replies = new ArrayList<>(command.items().size());
     for (Item item : command.items()) {
-      Step step = decide(next, item.txn(), item.offset(), current);
+      UserFraudDecision.Step step =
+          UserFraudDecision.decide(next, item.txn(), item.offset(), current);
       replies.add(step.reply());
       if (step.event() != null) {
         events.add(step.event());
@@ -458,41 +371,6 @@ public final class UserFraud
       return Effect().reply(command.replyTo(), reply);
     }
     return Effect().persist(events).thenReply(command.replyTo(), after -> reply);
-  }
-
-  /** What one transaction does to {@code state}: the reply, and the event to persist or null. */
-  private record Step(Processed reply, Accepted event) {}
-
-  private static Step decide(State state, Transaction txn, long offset, FraudSettings settings) {
-    Acceptance earlier = state.acceptances().get(txn.txnId());
-    if (earlier != null) {
-      return new Step(earlier.repeatedFrom(offset, txn.txnId()), null);
-    }
-    Decision decision = FraudRule.decide(state.fraud(), txn, settings);
-    if (decision instanceof Decision.Accepted && txn.ts() <= state.retainAfterTs()) {
-      return new Step(forgotten(txn, state), null);
-    }
-    if (decision instanceof Decision.Accepted accepted) {
-      return new Step(
-          Processed.accepted(accepted.alerts()), new Accepted(accepted.event(), offset));
-    }
-    if (decision instanceof Decision.TooLate tooLate) {
-      return new Step(new Processed(Outcome.TOO_LATE, List.of(), tooLate.detail()), null);
-    }
-    // Unreachable while acceptances mirror the retained transactions; answered safely anyway.
-    return new Step(new Processed(Outcome.DUPLICATE, List.of(), "fraud: duplicate"), null);
-  }
-
-  /** A transaction the enlarged rule would accept but that is older than what the state keeps. */
-  private static Processed forgotten(Transaction txn, State state) {
-    return new Processed(
-        Outcome.TOO_LATE,
-        List.of(),
-        "fraud: ts "
-            + txn.ts()
-            + " <= "
-            + state.retainAfterTs()
-            + ", older than the retained transactions (the rule's window or lateness grew)");
   }
 
   private ReplyEffect<Event, State> onGetState(State state, GetState command) {

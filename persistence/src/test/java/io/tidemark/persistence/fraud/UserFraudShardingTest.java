@@ -76,9 +76,9 @@ class UserFraudShardingTest {
     UserFraudSettings settings =
         new UserFraudSettings(
             FraudSettings.defaults(), 100, SHARDS, Duration.ofSeconds(1), Duration.ofSeconds(5));
-    UserFraud.initWithExternalAllocation(testKit.system(), settings);
+    UserFraudSharding.initWithExternalAllocation(testKit.system(), settings);
     List<Integer> partitions = IntStream.range(0, SHARDS).boxed().toList();
-    UserFraud.allocateLocally(testKit.system(), partitions)
+    UserFraudSharding.allocateLocally(testKit.system(), partitions)
         .toCompletableFuture()
         .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     var locations =

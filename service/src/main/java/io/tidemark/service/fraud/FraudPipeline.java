@@ -6,6 +6,7 @@ import io.tidemark.persistence.fraud.CurrentFraudRule;
 import io.tidemark.persistence.fraud.FraudAlert;
 import io.tidemark.persistence.fraud.FraudAlertsProjection;
 import io.tidemark.persistence.fraud.UserFraud;
+import io.tidemark.persistence.fraud.UserFraudSharding;
 import io.tidemark.service.cluster.ClusterJoin;
 import io.tidemark.service.pipeline.DeadLetterProducer;
 import io.tidemark.service.run.DatabaseSettings;
@@ -142,7 +143,7 @@ public final class FraudPipeline {
       DatabaseSettings db,
       CurrentFraudRule rule) {
     ClusterJoin.join(system);
-    UserFraud.initWithExternalAllocation(system, settings.entity(), rule);
+    UserFraudSharding.initWithExternalAllocation(system, settings.entity(), rule);
     if (settings.projection()) {
       HikariDataSource pool = projectionPool(db, settings.projectionPoolSize());
       FraudAlertsProjection.init(system, pool, settings.entity().shards());

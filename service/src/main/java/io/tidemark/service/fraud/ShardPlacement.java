@@ -1,6 +1,7 @@
 package io.tidemark.service.fraud;
 
 import io.tidemark.persistence.fraud.UserFraud;
+import io.tidemark.persistence.fraud.UserFraudSharding;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
@@ -14,9 +15,10 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Rebalance listener of the transactions consumer: when this node is assigned Kafka partitions, it
- * moves the {@link UserFraud} shards of those partitions here ({@link UserFraud#allocateLocally}),
- * so that every entity lives on the node that consumes its user's transactions and asks stay local.
- * Moving a shard stops its entities elsewhere; they recover here from the journal.
+ * moves the {@link UserFraud} shards of those partitions here ({@link
+ * UserFraudSharding#allocateLocally}), so that every entity lives on the node that consumes its
+ * user's transactions and asks stay local. Moving a shard stops its entities elsewhere; they
+ * recover here from the journal.
  */
 final class ShardPlacement {
 
@@ -52,7 +54,7 @@ final class ShardPlacement {
               shards);
     }
     if (!partitions.isEmpty()) {
-      UserFraud.allocateLocally(system, partitions)
+      UserFraudSharding.allocateLocally(system, partitions)
           .whenComplete(
               (done, error) -> {
                 if (error != null) {
