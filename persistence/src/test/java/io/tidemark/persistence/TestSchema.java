@@ -11,11 +11,16 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A fresh schema on the machine's PostgreSQL (127.0.0.1:5432, database {@code test}, user {@code
- * postgres}), migrated with the project's migrations, with a pool whose connections use it; closing
- * drops the schema and the pool. Keeps tests against the real database isolated from each other.
+ * postgres}), migrated with the project's migrations, with a pool whose connections use it and an
+ * executor for the blocking JDBC calls of the code under test (one thread per pooled connection);
+ * closing drops the schema, stops the executor and closes the pool. Keeps tests against the real
+ * database isolated from each other.
  */
 public final class TestSchema implements AutoCloseable {
 
@@ -23,10 +28,12 @@ public final class TestSchema implements AutoCloseable {
 
   private final String name;
   private final HikariDataSource dataSource;
+  private final ExecutorService executor;
 
-  private TestSchema(String name, HikariDataSource dataSource) {
+  private TestSchema(String name, HikariDataSource dataSource, int threads) {
     this.name = name;
     this.dataSource = dataSource;
+    this.executor = Executors.newFixedThreadPool(threads);
   }
 
   /** Creates and migrates a schema named {@code prefix} plus a random suffix. */
@@ -38,7 +45,7 @@ public final class TestSchema implements AutoCloseable {
     config.setMaximumPoolSize(poolSize);
     HikariDataSource dataSource = new HikariDataSource(config);
     Schema.migrate(dataSource, name);
-    return new TestSchema(name, dataSource);
+    return new TestSchema(name, dataSource, poolSize);
   }
 
   public String name() {
@@ -47,6 +54,11 @@ public final class TestSchema implements AutoCloseable {
 
   public HikariDataSource dataSource() {
     return dataSource;
+  }
+
+  /** Where the code under test runs its blocking JDBC calls. */
+  public ExecutorService executor() {
+    return executor;
   }
 
   /** Runs one statement, e.g. to empty tables between tests. */
@@ -81,8 +93,15 @@ public final class TestSchema implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
+    executor.shutdown();
     try {
       execute("DROP SCHEMA " + name + " CASCADE");
+      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("JDBC calls still running 10 s after the test");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while stopping the executor", e);
     } finally {
       dataSource.close();
     }

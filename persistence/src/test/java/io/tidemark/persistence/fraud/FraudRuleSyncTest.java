@@ -10,9 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.MemberStatus;
@@ -38,21 +35,17 @@ class FraudRuleSyncTest {
   private static final Duration DEADLINE = Duration.ofSeconds(30);
 
   private static TestSchema db;
-  private static ExecutorService executor;
 
   private final List<ActorTestKit> systems = new ArrayList<>();
 
   @BeforeAll
   static void createSchema() {
     db = TestSchema.create("rulesync", 4);
-    executor = Executors.newFixedThreadPool(2);
   }
 
   @AfterAll
-  static void dropSchema() throws SQLException, InterruptedException {
+  static void dropSchema() throws SQLException {
     db.close();
-    executor.shutdown();
-    assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
   }
 
   @BeforeEach
@@ -84,7 +77,7 @@ class FraudRuleSyncTest {
   private FraudRuleSync sync(ActorTestKit node, Duration refresh) {
     return FraudRuleSync.start(
         node.system(),
-        new JdbcFraudRuleStore(db.dataSource(), executor),
+        new JdbcFraudRuleStore(db.dataSource(), db.executor()),
         CurrentFraudRule.startingWith(DEFAULTS),
         refresh);
   }
@@ -116,7 +109,7 @@ class FraudRuleSyncTest {
   @Test
   void storedRuleWinsOverTheDefaultsAtStart() throws Exception {
     FraudSettings stored = new FraudSettings(300_000, 2, 60_000);
-    new JdbcFraudRuleStore(db.dataSource(), executor).save(stored).toCompletableFuture().get();
+    new JdbcFraudRuleStore(db.dataSource(), db.executor()).save(stored).toCompletableFuture().get();
 
     FraudRuleSync node = sync(system(), NEVER);
 
@@ -167,7 +160,7 @@ class FraudRuleSyncTest {
     FraudRuleSync sync = sync(node, Duration.ofMillis(200));
 
     VersionedFraudRule saved =
-        new JdbcFraudRuleStore(db.dataSource(), executor)
+        new JdbcFraudRuleStore(db.dataSource(), db.executor())
             .save(new FraudSettings(120_000, 6, 0))
             .toCompletableFuture()
             .get();

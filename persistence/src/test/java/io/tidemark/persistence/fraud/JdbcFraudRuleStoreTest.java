@@ -2,7 +2,6 @@ package io.tidemark.persistence.fraud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.persistence.TestSchema;
@@ -16,9 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,20 +25,16 @@ class JdbcFraudRuleStoreTest {
 
   private static TestSchema db;
   private static HikariDataSource dataSource;
-  private static ExecutorService executor;
 
   @BeforeAll
   static void createSchema() {
     db = TestSchema.create("rule", 4);
     dataSource = db.dataSource();
-    executor = Executors.newFixedThreadPool(4);
   }
 
   @AfterAll
-  static void dropSchema() throws SQLException, InterruptedException {
+  static void dropSchema() throws SQLException {
     db.close();
-    executor.shutdown();
-    assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
   }
 
   @BeforeEach
@@ -51,7 +43,7 @@ class JdbcFraudRuleStoreTest {
   }
 
   private static JdbcFraudRuleStore store() {
-    return new JdbcFraudRuleStore(dataSource, executor);
+    return new JdbcFraudRuleStore(dataSource, db.executor());
   }
 
   @Test

@@ -18,8 +18,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.apache.datasketches.hll.HllSketch;
 import org.junit.jupiter.api.AfterAll;
@@ -35,22 +33,18 @@ class JdbcQueryRepositoryTest {
 
   private static TestSchema db;
   private static HikariDataSource dataSource;
-  private static ExecutorService executor;
   private static QueryRepository repository;
 
   @BeforeAll
   static void createSchema() {
     db = TestSchema.create("query", 4);
     dataSource = db.dataSource();
-    executor = Executors.newFixedThreadPool(2);
-    repository = new JdbcQueryRepository(dataSource, executor);
+    repository = new JdbcQueryRepository(dataSource, db.executor());
   }
 
   @AfterAll
-  static void dropSchema() throws SQLException, InterruptedException {
+  static void dropSchema() throws SQLException {
     db.close();
-    executor.shutdown();
-    assertTrue(executor.awaitTermination(10, TimeUnit.SECONDS));
   }
 
   @BeforeEach
