@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.tidemark.persistence.fraud.FraudAlert;
 import io.tidemark.service.infra.EmbeddedKafka;
 import io.tidemark.service.pipeline.LiveUpdates;
@@ -59,27 +58,12 @@ class FraudEndToEndIT {
     kafka = EmbeddedKafka.start();
     kafka.createTopics(
         Map.of("transactions", 4, "fraud-alerts", 4, "dead-letters", 1, "clicks", 1));
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("tidemark.kafka.bootstrap-servers", kafka.bootstrapServers());
-    overrides.put("tidemark.kafka.group-id", "tidemark-" + SCHEMA);
-    overrides.put("tidemark.db.url", PgSchema.url());
-    overrides.put("tidemark.db.user", PgSchema.user());
-    overrides.put("tidemark.db.password", PgSchema.password());
-    overrides.put("tidemark.db.schema", SCHEMA);
-    overrides.put("tidemark.http.port", 0);
-    overrides.put("tidemark.http.interface", "127.0.0.1");
+    Map<String, Object> overrides = InProcessConfig.overrides(kafka.bootstrapServers(), SCHEMA);
     overrides.put("tidemark.fraud.entity.shards", 4);
     // the first entity recoveries can be slow on a busy machine; a timed-out ask restarts the
     // stream, which the counters would see as redeliveries
     overrides.put("tidemark.fraud.pipeline.ask-timeout", "60s");
-    // resolved in one pass with application.conf, so that the keys derived from these (the
-    // journal's database, the fraud group) follow them; system properties of other tests in this
-    // JVM are left out
-    Config config =
-        ConfigFactory.parseMap(overrides)
-            .withFallback(ConfigFactory.defaultApplication())
-            .withFallback(ConfigFactory.defaultReference())
-            .resolve();
+    Config config = InProcessConfig.resolve(overrides);
     runtime = ServiceRuntime.start(config, LiveUpdates.NONE);
     live = LiveClient.connect(ws("/ws/live"));
 

@@ -1,7 +1,6 @@
 package io.tidemark.it;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.tidemark.service.generate.Generator;
 import io.tidemark.service.generate.GeneratorSettings;
 import io.tidemark.service.generate.KafkaGenerate;
@@ -14,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -51,21 +49,12 @@ final class LiveService implements AutoCloseable {
     kafka.createTopics(
         Map.of("clicks", 4, "transactions", 4, "dead-letters", 4, "fraud-alerts", 4));
     String schema = "it_" + UUID.randomUUID().toString().replace("-", "");
-    Map<String, Object> overrides = new HashMap<>();
-    overrides.put("tidemark.kafka.bootstrap-servers", kafka.bootstrapServers());
-    overrides.put("tidemark.kafka.group-id", "tidemark-" + schema);
-    overrides.put("tidemark.db.url", PgSchema.url());
-    overrides.put("tidemark.db.user", PgSchema.user());
-    overrides.put("tidemark.db.password", PgSchema.password());
-    overrides.put("tidemark.db.schema", schema);
-    overrides.put("tidemark.http.port", 0);
-    overrides.put("tidemark.http.interface", "127.0.0.1");
-    // other tests in this JVM may have set these as system properties
+    Map<String, Object> overrides = InProcessConfig.overrides(kafka.bootstrapServers(), schema);
     overrides.put("tidemark.streams.pageviews.window", "1m");
     overrides.put("tidemark.streams.visitors.window", "5m");
     overrides.put("tidemark.pipeline.commit-interval", "500ms");
     overrides.putAll(extraConfig);
-    Config config = ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.load()).resolve();
+    Config config = InProcessConfig.resolve(overrides);
     ServiceRuntime runtime = ServiceRuntime.start(config, LiveUpdates.NONE);
     KafkaGenerate producer = new KafkaGenerate(kafka.bootstrapServers(), "clicks", "transactions");
     long clicks = (long) (clicksPerSecond * Duration.ofHours(1).toSeconds());
