@@ -10,6 +10,7 @@ const COLORS = ["#4fb3ff", "#3ecf8e", "#f7b955", "#ff6b6b", "#b48cff"];
 const pageViews = new Map(); // page -> Map(windowStart -> views)
 const visitorWindows = new Map(); // windowStart -> visitors
 let alertCount = 0;
+let firstSeen = Infinity; // start of the earliest page-view window the feed has brought
 
 const $ = (id) => document.getElementById(id);
 const fmt = (n) => Number(n).toLocaleString("en-US", { maximumFractionDigits: 1 });
@@ -54,6 +55,7 @@ function onWindow(m) {
   if (m.computation === "pageviews") {
     if (!pageViews.has(m.key)) pageViews.set(m.key, new Map());
     pageViews.get(m.key).set(m.windowStart, m.value);
+    firstSeen = Math.min(firstSeen, m.windowStart);
     scheduleChart();
   } else if (m.computation === "visitors") {
     visitorWindows.set(m.windowStart, m.value);
@@ -80,8 +82,9 @@ function drawPageViews() {
   let newest = 0;
   for (const windows of pageViews.values()) for (const s of windows.keys()) newest = Math.max(newest, s);
   if (newest === 0 || !pageChart) return;
-  const first = newest - (MINUTES - 1) * 60000;
-  const starts = Array.from({ length: MINUTES }, (_, i) => first + i * 60000);
+  // the last MINUTES minutes, or fewer while the feed has not brought that many yet
+  const first = Math.max(newest - (MINUTES - 1) * 60000, firstSeen);
+  const starts = Array.from({ length: (newest - first) / 60000 + 1 }, (_, i) => first + i * 60000);
   const totals = [];
   for (const [page, windows] of pageViews) {
     let total = 0;
@@ -99,8 +102,8 @@ function drawPageViews() {
     data: starts.map((s) => pageViews.get(page).get(s) ?? 0),
     borderColor: COLORS[i % COLORS.length],
     backgroundColor: COLORS[i % COLORS.length],
-    pointRadius: 0,
-    tension: 0.25,
+    pointRadius: 2,
+    tension: 0,
   }));
   pageChart.update();
 }
@@ -172,6 +175,36 @@ function fillTable(body, rows, columns, emptyText) {
 
 const handlers = { window: onWindow, alert: onAlert, stats: onStats };
 
+// The last MINUTES minutes of page views as stored in the serving tables, so that a page opened
+// (or reloaded) on a running service does not start with an empty chart. Event time is taken to
+// follow the clock, as it does for live traffic; a live window always wins over a stored one.
+async function loadHistory() {
+  const to = Date.now() + 60000;
+  const from = to - (MINUTES + 1) * 60000;
+  const json = async (url) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: ${response.status}`);
+    return response.json();
+  };
+  try {
+    const top = await json(`/api/pageviews/top?from=${from}&to=${to}&n=${TOP_PAGES}`);
+    for (const { page } of top.pages) {
+      const stored = await json(
+        `/api/pageviews?page=${encodeURIComponent(page)}&from=${from}&to=${to}`,
+      );
+      if (!pageViews.has(page)) pageViews.set(page, new Map());
+      const windows = pageViews.get(page);
+      for (const w of stored.windows) {
+        if (!windows.has(w.windowStart)) windows.set(w.windowStart, w.views);
+        firstSeen = Math.min(firstSeen, w.windowStart);
+      }
+    }
+    scheduleChart();
+  } catch (e) {
+    console.warn("page view history not loaded; the live feed fills the chart", e);
+  }
+}
+
 function connect(delay) {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}/ws/live`);
@@ -196,4 +229,5 @@ function connect(delay) {
   };
 }
 
+loadHistory();
 connect(500);
