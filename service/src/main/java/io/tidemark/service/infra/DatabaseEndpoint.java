@@ -14,7 +14,13 @@ import java.util.Optional;
  */
 public record DatabaseEndpoint(String jdbcUrl, String user, String password) {
 
-  /** The endpoint named by {@code DB_URL}, {@code DB_USER}, {@code DB_PASSWORD}, if any. */
+  /** The user when {@code DB_USER} is not set, as in the service's configuration. */
+  public static final String DEFAULT_USER = "postgres";
+
+  /**
+   * The endpoint named by {@code DB_URL}, {@code DB_USER} (default {@value #DEFAULT_USER}), {@code
+   * DB_PASSWORD} (default empty), if {@code DB_URL} is set.
+   */
   public static Optional<DatabaseEndpoint> fromEnvironment(Map<String, String> env) {
     String url = env.get("DB_URL");
     if (url == null || url.isBlank()) {
@@ -22,7 +28,9 @@ public record DatabaseEndpoint(String jdbcUrl, String user, String password) {
     }
     return Optional.of(
         new DatabaseEndpoint(
-            url.strip(), env.getOrDefault("DB_USER", ""), env.getOrDefault("DB_PASSWORD", "")));
+            url.strip(),
+            env.getOrDefault("DB_USER", DEFAULT_USER),
+            env.getOrDefault("DB_PASSWORD", "")));
   }
 
   /** Opens one plain JDBC connection (no pool); the caller closes it. */
