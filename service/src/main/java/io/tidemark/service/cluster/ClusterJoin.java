@@ -2,6 +2,7 @@ package io.tidemark.service.cluster;
 
 import com.typesafe.config.Config;
 import java.util.List;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -18,8 +19,8 @@ import org.apache.pekko.management.javadsl.PekkoManagement;
  * {@code run} and {@code demo} on one JVM need; with {@code bootstrap} it starts Pekko Management
  * (HTTP on {@code pekko.management.http}) and cluster bootstrap, which finds the other nodes
  * through service discovery (the Kubernetes API on Kubernetes) and joins or forms the cluster with
- * them: the node joins nothing itself. Called once, at start; the management endpoint stops with
- * the actor system.
+ * them: the node joins nothing itself (and stops if the management endpoint cannot bind). Called
+ * once, at start; the management endpoint stops with the actor system.
  */
 public final class ClusterJoin {
 
@@ -45,31 +46,38 @@ public final class ClusterJoin {
   }
 
   private static void bootstrap(ActorSystem<?> system) {
-    Config discovery = system.settings().config().getConfig("pekko.management.cluster.bootstrap");
+    Config discovery =
+        system
+            .settings()
+            .config()
+            .getConfig("pekko.management.cluster.bootstrap.contact-point-discovery");
     PekkoManagement management = PekkoManagement.get(system);
     management
         .start()
         .whenComplete(
             (uri, failure) -> {
-              if (failure != null) {
-                system.log().error("Pekko Management did not start", failure);
-              } else {
+              if (failure == null) {
                 system.log().info("Pekko Management on {}", uri);
+              } else {
+                // without its endpoint the node can never join: stop rather than stay unready
+                system.log().error("Pekko Management did not start; stopping", failure);
+                CoordinatedShutdown.get(system)
+                    .run(CoordinatedShutdown.clusterJoinUnsuccessfulReason());
               }
             });
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
             "stop-pekko-management",
-            management::stop);
+            () -> management.stop().exceptionally(notBound -> Done.getInstance()));
     system
         .log()
         .info(
             "Joining cluster through cluster bootstrap: service '{}' by {}, {} contact points"
                 + " to form a new cluster",
-            discovery.getString("contact-point-discovery.service-name"),
-            discovery.getString("contact-point-discovery.discovery-method"),
-            discovery.getInt("contact-point-discovery.required-contact-point-nr"));
+            discovery.getString("service-name"),
+            discovery.getString("discovery-method"),
+            discovery.getInt("required-contact-point-nr"));
     ClusterBootstrap.get(system).start();
   }
 }

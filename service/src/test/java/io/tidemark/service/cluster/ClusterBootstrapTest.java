@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -33,29 +34,8 @@ class ClusterBootstrapTest {
   @Test
   void bootstrapFormsAClusterThroughDiscoveryAndServesTheMembers() throws Exception {
     int management = freePort();
-    Config config =
-        ConfigFactory.parseMap(
-                Map.of(
-                    "tidemark.cluster.join",
-                    "bootstrap",
-                    "pekko.remote.artery.canonical.port",
-                    0,
-                    "pekko.management.http.port",
-                    management,
-                    "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method",
-                    "config",
-                    "pekko.management.cluster.bootstrap.contact-point-discovery"
-                        + ".required-contact-point-nr",
-                    1,
-                    "pekko.management.cluster.bootstrap.contact-point-discovery.stable-margin",
-                    "1s",
-                    "pekko.discovery.config.services.tidemark.endpoints.0.host",
-                    "127.0.0.1",
-                    "pekko.discovery.config.services.tidemark.endpoints.0.port",
-                    management))
-            .withFallback(ConfigFactory.load())
-            .resolve();
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tidemark", config);
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), "tidemark", bootstrapConfig(management));
     try {
       ClusterJoin.join(system);
       Cluster cluster = Cluster.get(system);
@@ -84,6 +64,45 @@ class ClusterBootstrapTest {
     } finally {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get();
+    }
+  }
+
+  /** Bootstrap through the config discovery method, which lists this node alone. */
+  static Config bootstrapConfig(int management) {
+    return ConfigFactory.parseMap(
+            Map.of(
+                "tidemark.cluster.join",
+                "bootstrap",
+                "pekko.remote.artery.canonical.port",
+                0,
+                "pekko.management.http.port",
+                management,
+                "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method",
+                "config",
+                "pekko.management.cluster.bootstrap.contact-point-discovery"
+                    + ".required-contact-point-nr",
+                1,
+                "pekko.management.cluster.bootstrap.contact-point-discovery.stable-margin",
+                "1s",
+                "pekko.discovery.config.services.tidemark.endpoints.0.host",
+                "127.0.0.1",
+                "pekko.discovery.config.services.tidemark.endpoints.0.port",
+                management))
+        .withFallback(ConfigFactory.load())
+        .resolve();
+  }
+
+  @Test
+  void nodeStopsWhenItsManagementEndpointCannotBind() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      ActorSystem<Void> system =
+          ActorSystem.create(Behaviors.empty(), "tidemark", bootstrapConfig(taken.getLocalPort()));
+      try {
+        ClusterJoin.join(system);
+        system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } finally {
+        system.terminate();
+      }
     }
   }
 
