@@ -68,6 +68,11 @@ public record GeneratorSettings(
         clicks, transactions, seed, users, pages, fraudShare, lateShare, badShare, startTs);
   }
 
+  public GeneratorSettings withFraudShare(double fraudShare) {
+    return new GeneratorSettings(
+        clicks, transactions, seed, users, pages, fraudShare, lateShare, badShare, startTs);
+  }
+
   public GeneratorSettings withUsers(int users) {
     return new GeneratorSettings(
         clicks, transactions, seed, users, pages, fraudShare, lateShare, badShare, startTs);

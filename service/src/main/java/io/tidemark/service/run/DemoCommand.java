@@ -59,6 +59,15 @@ public final class DemoCommand implements Callable<Integer> {
       description = "How long the generator produces (default: ${DEFAULT-VALUE}).")
   Duration duration;
 
+  @Option(
+      names = "--fraud-share",
+      defaultValue = "0.05",
+      paramLabel = "F",
+      description =
+          "Share of users acting out a fraud pattern; at the default rate and share an alert about"
+              + " every 25 s once the first patterns completed (default: ${DEFAULT-VALUE}).")
+  double fraudShare;
+
   @Option(names = "--seed", defaultValue = "42", paramLabel = "S", description = "Generator seed.")
   long seed;
 
@@ -120,6 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
     GeneratorSettings settings =
         GeneratorSettings.defaults()
             .withCounts(clicks, Math.max(1, clicks / 50))
+            .withFraudShare(fraudShare)
             .withSeed(seed)
             .withStartTs(System.currentTimeMillis());
     CompletableFuture.runAsync(
