@@ -23,6 +23,7 @@ import java.util.Map;
  * @param restartMinBackoff first backoff of a restarted consumer
  * @param restartMaxBackoff largest backoff of a restarted consumer
  * @param statusInterval status line interval of the commands
+ * @param maxBatch most records of a partition that go through decoding and the windows as one batch
  * @param kafkaClients Kafka consumer properties of the pipeline, over {@code pekko.kafka.consumer}
  * @param clickstream the window computations
  */
@@ -40,6 +41,7 @@ public record PipelineSettings(
     Duration restartMinBackoff,
     Duration restartMaxBackoff,
     Duration statusInterval,
+    int maxBatch,
     Map<String, String> kafkaClients,
     ClickstreamSettings clickstream) {
 
@@ -49,6 +51,9 @@ public record PipelineSettings(
     }
     if (maxPartitions < 1) {
       throw new IllegalArgumentException("tidemark.pipeline.max-partitions must be positive");
+    }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("tidemark.pipeline.max-batch must be positive");
     }
     kafkaClients = Map.copyOf(kafkaClients);
   }
@@ -70,6 +75,7 @@ public record PipelineSettings(
         p.getDuration("restart-min-backoff"),
         p.getDuration("restart-max-backoff"),
         p.getDuration("status-interval"),
+        p.getInt("max-batch"),
         properties(p.getConfig("kafka-clients")),
         ClickstreamSettings.create(config));
   }
@@ -96,6 +102,7 @@ public record PipelineSettings(
         restartMinBackoff,
         restartMaxBackoff,
         statusInterval,
+        maxBatch,
         kafkaClients,
         clickstream);
   }
@@ -116,6 +123,7 @@ public record PipelineSettings(
         restartMinBackoff,
         restartMaxBackoff,
         statusInterval,
+        maxBatch,
         kafkaClients,
         other);
   }
