@@ -105,6 +105,9 @@ public final class PipelineThroughput {
               + " group join included; %,d commits)%n",
           run.eventsPerSecond, total, run.seconds, run.commits);
       System.out.printf("ratio pipeline / baseline: %.2f%n", run.eventsPerSecond / baseline);
+      System.out.println("(b) partitions drained at " + drainTimes(ends, run.polls));
+      System.out.println(
+          "(b) thousands of events committed in each second: " + perSecond(run.polls));
 
       Histogram latency =
           commitLatency(
@@ -226,6 +229,46 @@ public final class PipelineThroughput {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * When each partition's committed offset reached its end, in seconds from the pipeline's start: a
+   * partition that drains much later than the others shows the pipeline waiting on it alone.
+   */
+  private static String drainTimes(SortedMap<Integer, Long> ends, List<long[]> polls) {
+    long start = polls.get(0)[PARTITIONS];
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<Integer, Long> end : ends.entrySet()) {
+      for (long[] poll : polls) {
+        if (poll[end.getKey()] >= end.getValue()) {
+          out.append(String.format("p%d %.1f s  ", end.getKey(), (poll[PARTITIONS] - start) / 1e9));
+          break;
+        }
+      }
+    }
+    return out.toString().trim();
+  }
+
+  /** Events committed (all partitions) in each second from the pipeline's start, in thousands. */
+  private static String perSecond(List<long[]> polls) {
+    long start = polls.get(0)[PARTITIONS];
+    List<String> seconds = new ArrayList<>();
+    long previous = 0;
+    int second = 1;
+    for (int i = 0; i < polls.size(); i++) {
+      long[] poll = polls.get(i);
+      boolean last = i == polls.size() - 1;
+      if (poll[PARTITIONS] - start >= second * 1_000_000_000L || last) {
+        long committed = 0;
+        for (int p = 0; p < PARTITIONS; p++) {
+          committed += poll[p];
+        }
+        seconds.add(String.valueOf((committed - previous) / 1000));
+        previous = committed;
+        second++;
+      }
+    }
+    return String.join(" ", seconds);
   }
 
   /**

@@ -151,6 +151,7 @@ public final class ClickstreamPipeline implements AutoCloseable {
         .withBootstrapServers(settings.bootstrapServers())
         .withGroupId(settings.groupId())
         .withClientId("tidemark-" + settings.name())
+        .withProperties(settings.kafkaClients())
         .withProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
         .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
   }

@@ -8,10 +8,11 @@ import org.apache.pekko.stream.javadsl.Flow;
 
 /**
  * Pauses and resumes consumption of the input topics (the admin API's {@code POST /admin/pause}).
- * Each partition's records pass through {@link #flow()}: while the gate is closed the next record
- * waits at the gate, so the stage stops pulling and the Kafka consumer stops fetching the partition
- * (backpressure); nothing is dropped, and windows, commits and idle ticks downstream go on. One
- * gate may be shared by several pipelines.
+ * Each partition's records (in batches) pass through {@link #flow()}: while the gate is closed the
+ * next batch waits at the gate, so the stages before it stop pulling and, once the bounded buffers
+ * before the gate are full, the Kafka consumer stops fetching the partition (backpressure); nothing
+ * is dropped, and windows, commits and idle ticks downstream go on. One gate may be shared by
+ * several pipelines.
  */
 public final class ConsumptionGate {
 

@@ -15,9 +15,11 @@ import io.tidemark.streams.event.Received;
 import io.tidemark.streams.time.Checkpoint;
 import io.tidemark.streams.time.Timed;
 import io.tidemark.streams.time.Verdict;
+import io.tidemark.streams.time.WindowOutput;
 import io.tidemark.streams.time.WindowResult;
 import io.tidemark.streams.time.WindowSnapshot;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -25,6 +27,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -34,6 +37,11 @@ import org.apache.pekko.stream.javadsl.Source;
  * results that end at window checkpoints, one database transaction per batch with the offsets and
  * the snapshot. Lives as long as the partition is assigned; a fenced commit fails it, so that the
  * consumer restarts and reads its position again.
+ *
+ * <p>Records go from the consumer to the windows in batches: those that arrive while the partition
+ * is busy with the previous batch (at most {@code max-batch}) are decoded, windowed, counted and
+ * dead-lettered together, so that the stream's own cost (stage hops, the consumption gate, the idle
+ * timer) is paid per batch. The outputs and their order are those of one record at a time.
  *
  * <p>The commit offset: a {@link Checkpoint} at offset {@code v} covers every record up to {@code
  * v}. Records that never reach the windows (bad ones) are covered too when no valid record after
@@ -52,6 +60,12 @@ final class PartitionStream {
     TICK
   }
 
+  /**
+   * The batch stage before the asynchronous boundary fills while the one batch waiting after it is
+   * taken: at most about three batches of a partition are in memory between consumer and windows.
+   */
+  private static final Attributes ONE_BATCH_AHEAD = Attributes.inputBuffer(1, 1);
+
   private final int partition;
   private final PartitionPosition position;
   private final PipelineSettings settings;
@@ -61,7 +75,7 @@ final class PartitionStream {
   private final LiveUpdates live;
   private final ConsumptionGate gate;
 
-  // Written by the decoding step, read by the batching step (possibly another thread).
+  // Written by the decoding step, read by the batching step (the same fused part of the graph).
   private volatile long lastValidOffset;
   private volatile long lastDecodedOffset;
 
@@ -114,12 +128,16 @@ final class PartitionStream {
     return records
         // records before the stored position are in the tables already
         .filter(record -> record.offset() >= start)
-        // while consumption is paused, records wait here and the consumer stops fetching
-        .via(gate.flow())
+        // records that arrive while the stages below are busy go on together, as one batch
+        .batch(settings.maxBatch(), PartitionStream::firstOfBatch, PartitionStream::addToBatch)
+        // the consumer side runs on while a batch is processed; below, every step is per batch
+        .async()
+        // while consumption is paused, batches wait here and the consumer stops fetching
+        .via(gate.<List<ConsumerRecord<byte[], byte[]>>>flow().addAttributes(ONE_BATCH_AHEAD))
         // decode; bad records become dead letters here
-        .mapConcat(this::decode)
+        .map(this::decode)
         // the partition's event-time windows, continuing from its checkpoint
-        .via(ClickstreamWindows.receivedFlow(clickstream, restored))
+        .via(ClickstreamWindows.receivedBatchFlow(clickstream, restored))
         // too-late records become dead letters, results go to the live feed
         .map(this::observe)
         // a quiet partition still commits the offsets of its bad records
@@ -133,39 +151,61 @@ final class PartitionStream {
         .runWith(Sink.ignore(), system);
   }
 
-  private List<Timed<Received<Click>>> decode(ConsumerRecord<byte[], byte[]> record) {
-    metrics.recordConsumed();
-    long offset = record.offset();
-    byte[] value = record.value() == null ? new byte[0] : record.value();
-    Decoded<Click> decoded = EventCodec.decodeClick(value);
-    if (decoded instanceof Decoded.Valid<Click> valid) {
-      Click click = valid.value();
-      lastValidOffset = offset;
-      lastDecodedOffset = offset;
-      return List.of(new Timed<>(offset, click.ts(), new Received<>(click, value)));
-    }
-    Decoded.Invalid<Click> invalid = (Decoded.Invalid<Click>) decoded;
-    deadLetters.send(invalid.toDeadLetter(SOURCE, partition, offset, value));
-    metrics.deadLetter(invalid.reason());
-    lastDecodedOffset = offset;
-    return List.of();
+  private static List<ConsumerRecord<byte[], byte[]>> firstOfBatch(
+      ConsumerRecord<byte[], byte[]> record) {
+    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    batch.add(record);
+    return batch;
   }
 
-  private Object observe(Object output) {
-    if (output instanceof WindowResult<?, ?> result) {
-      countResult(result);
-      live.accept(partition, result);
-    } else if (output instanceof Verdict<?> verdict) {
-      countVerdict(verdict);
+  private static List<ConsumerRecord<byte[], byte[]>> addToBatch(
+      List<ConsumerRecord<byte[], byte[]>> batch, ConsumerRecord<byte[], byte[]> record) {
+    batch.add(record);
+    return batch;
+  }
+
+  private List<Timed<Received<Click>>> decode(List<ConsumerRecord<byte[], byte[]>> records) {
+    metrics.recordsConsumed(records.size());
+    List<Timed<Received<Click>>> valid = new ArrayList<>(records.size());
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      long offset = record.offset();
+      byte[] value = record.value() == null ? new byte[0] : record.value();
+      Decoded<Click> decoded = EventCodec.decodeClick(value);
+      if (decoded instanceof Decoded.Valid<Click> ok) {
+        Click click = ok.value();
+        valid.add(new Timed<>(offset, click.ts(), new Received<>(click, value)));
+        lastValidOffset = offset;
+      } else {
+        Decoded.Invalid<Click> invalid = (Decoded.Invalid<Click>) decoded;
+        deadLetters.send(invalid.toDeadLetter(SOURCE, partition, offset, value));
+        metrics.deadLetter(invalid.reason());
+      }
+      lastDecodedOffset = offset;
     }
-    if (output instanceof Verdict<?> verdict && verdict.isTooLate()) {
-      byte[] raw = ((Received<?>) verdict.event()).raw();
-      deadLetters.send(
-          DeadLetter.of(
-              SOURCE, partition, verdict.offset(), Reason.TOO_LATE, verdict.detail(), raw));
-      metrics.deadLetter(Reason.TOO_LATE);
+    return valid;
+  }
+
+  private Object observe(List<WindowOutput> outputs) {
+    long[] counted = new long[COMPUTATIONS.size()];
+    long[] tooLate = new long[COMPUTATIONS.size()];
+    Verdict<?> last = null;
+    for (WindowOutput output : outputs) {
+      if (output instanceof WindowResult<?, ?> result) {
+        countResult(result);
+        live.accept(partition, result);
+      } else if (output instanceof Verdict<?> verdict) {
+        last = verdict;
+        countVerdict(verdict, counted, tooLate);
+      }
     }
-    return output;
+    if (last != null) {
+      metrics.watermark(partition, last.watermark());
+      for (int i = 0; i < COMPUTATIONS.size(); i++) {
+        metrics.counted(COMPUTATIONS.get(i), counted[i]);
+        metrics.tooLate(COMPUTATIONS.get(i), tooLate[i]);
+      }
+    }
+    return outputs;
   }
 
   private void countResult(WindowResult<?, ?> result) {
@@ -176,32 +216,51 @@ final class PartitionStream {
     }
   }
 
-  private void countVerdict(Verdict<?> verdict) {
-    metrics.watermark(partition, verdict.watermark());
-    for (String computation : COMPUTATIONS) {
-      if (verdict.countedIn(computation)) {
-        metrics.counted(computation);
+  private void countVerdict(Verdict<?> verdict, long[] counted, long[] tooLate) {
+    if (!verdict.isTooLate()) {
+      for (int i = 0; i < counted.length; i++) {
+        counted[i]++;
+      }
+      return;
+    }
+    for (int i = 0; i < counted.length; i++) {
+      if (verdict.countedIn(COMPUTATIONS.get(i))) {
+        counted[i]++;
       } else {
-        metrics.tooLate(computation);
+        tooLate[i]++;
       }
     }
+    byte[] raw = ((Received<?>) verdict.event()).raw();
+    deadLetters.send(
+        DeadLetter.of(SOURCE, partition, verdict.offset(), Reason.TOO_LATE, verdict.detail(), raw));
+    metrics.deadLetter(Reason.TOO_LATE);
   }
 
   private List<PendingBatch> batch(Object element) {
-    if (element instanceof WindowResult<?, ?> result) {
-      if (result.isFinal()) {
-        pending.add(result);
+    if (element == Idle.TICK) {
+      return pending.isEmpty() ? close(Optional.empty()) : List.of();
+    }
+    List<PendingBatch> closed = List.of();
+    for (Object output : (List<?>) element) {
+      if (output instanceof WindowResult<?, ?> result) {
+        if (result.isFinal()) {
+          pending.add(result);
+        }
+      } else if (output instanceof Checkpoint checkpoint) {
+        lastCheckpointOffset = checkpoint.offset();
+        closed = concat(closed, close(Optional.of(checkpoint.snapshot().toBytes())));
       }
-      return List.of();
     }
-    if (element instanceof Checkpoint checkpoint) {
-      lastCheckpointOffset = checkpoint.offset();
-      return close(Optional.of(checkpoint.snapshot().toBytes()));
+    return closed;
+  }
+
+  private static List<PendingBatch> concat(List<PendingBatch> a, List<PendingBatch> b) {
+    if (a.isEmpty()) {
+      return b;
     }
-    if (element == Idle.TICK && pending.isEmpty()) {
-      return close(Optional.empty());
-    }
-    return List.of();
+    List<PendingBatch> both = new ArrayList<>(a);
+    both.addAll(b);
+    return both;
   }
 
   /** Ends the pending batch at the furthest offset whose records are all accounted for. */

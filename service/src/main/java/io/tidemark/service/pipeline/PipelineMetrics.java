@@ -36,20 +36,20 @@ public final class PipelineMetrics {
     }
   }
 
-  void recordConsumed() {
-    consumed.increment();
+  void recordsConsumed(int count) {
+    consumed.add(count);
   }
 
   void deadLetter(Reason reason) {
     deadLetters.get(reason).increment();
   }
 
-  void counted(String computation) {
-    counted.computeIfAbsent(computation, c -> new LongAdder()).increment();
+  void counted(String computation, long count) {
+    counted.computeIfAbsent(computation, c -> new LongAdder()).add(count);
   }
 
-  void tooLate(String computation) {
-    tooLate.computeIfAbsent(computation, c -> new LongAdder()).increment();
+  void tooLate(String computation, long count) {
+    tooLate.computeIfAbsent(computation, c -> new LongAdder()).add(count);
   }
 
   void fired(String computation) {

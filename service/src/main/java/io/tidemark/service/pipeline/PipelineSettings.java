@@ -3,6 +3,8 @@ package io.tidemark.service.pipeline;
 import com.typesafe.config.Config;
 import io.tidemark.streams.clicks.ClickstreamSettings;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Everything the clickstream pipeline reads from configuration ({@code tidemark.kafka}, {@code
@@ -21,6 +23,8 @@ import java.time.Duration;
  * @param restartMinBackoff first backoff of a restarted consumer
  * @param restartMaxBackoff largest backoff of a restarted consumer
  * @param statusInterval status line interval of the commands
+ * @param maxBatch most records of a partition that go through decoding and the windows as one batch
+ * @param kafkaClients Kafka consumer properties of the pipeline, over {@code pekko.kafka.consumer}
  * @param clickstream the window computations
  */
 public record PipelineSettings(
@@ -37,6 +41,8 @@ public record PipelineSettings(
     Duration restartMinBackoff,
     Duration restartMaxBackoff,
     Duration statusInterval,
+    int maxBatch,
+    Map<String, String> kafkaClients,
     ClickstreamSettings clickstream) {
 
   public PipelineSettings {
@@ -46,6 +52,10 @@ public record PipelineSettings(
     if (maxPartitions < 1) {
       throw new IllegalArgumentException("tidemark.pipeline.max-partitions must be positive");
     }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("tidemark.pipeline.max-batch must be positive");
+    }
+    kafkaClients = Map.copyOf(kafkaClients);
   }
 
   /** Reads the settings from a configuration holding the service's application.conf. */
@@ -65,7 +75,15 @@ public record PipelineSettings(
         p.getDuration("restart-min-backoff"),
         p.getDuration("restart-max-backoff"),
         p.getDuration("status-interval"),
+        p.getInt("max-batch"),
+        properties(p.getConfig("kafka-clients")),
         ClickstreamSettings.create(config));
+  }
+
+  private static Map<String, String> properties(Config config) {
+    Map<String, String> properties = new HashMap<>();
+    config.entrySet().forEach(e -> properties.put(e.getKey(), config.getString(e.getKey())));
+    return properties;
   }
 
   /** The same settings against another Kafka cluster. */
@@ -84,6 +102,8 @@ public record PipelineSettings(
         restartMinBackoff,
         restartMaxBackoff,
         statusInterval,
+        maxBatch,
+        kafkaClients,
         clickstream);
   }
 
@@ -103,6 +123,8 @@ public record PipelineSettings(
         restartMinBackoff,
         restartMaxBackoff,
         statusInterval,
+        maxBatch,
+        kafkaClients,
         other);
   }
 }

@@ -4,6 +4,7 @@ import io.tidemark.streams.event.Click;
 import io.tidemark.streams.event.Received;
 import io.tidemark.streams.time.Timed;
 import io.tidemark.streams.time.WindowAggregation;
+import io.tidemark.streams.time.WindowBatchStage;
 import io.tidemark.streams.time.WindowOperator;
 import io.tidemark.streams.time.WindowOutput;
 import io.tidemark.streams.time.WindowSnapshot;
@@ -48,6 +49,17 @@ public final class ClickstreamWindows {
     return WindowStage.flow(
             computations(settings, Received<Click>::event), settings.windows(), restoreFrom)
         .named("tidemark-clickstream-windows");
+  }
+
+  /**
+   * {@link #receivedFlow} over batches of records: the same outputs, one list per batch (see {@link
+   * WindowBatchStage}).
+   */
+  public static Flow<List<Timed<Received<Click>>>, List<WindowOutput>, NotUsed> receivedBatchFlow(
+      ClickstreamSettings settings, Optional<WindowSnapshot> restoreFrom) {
+    return WindowBatchStage.flow(
+            computations(settings, Received<Click>::event), settings.windows(), restoreFrom)
+        .named("tidemark-clickstream-window-batches");
   }
 
   /** A plain operator for one partition, for batch use and benchmarks. */

@@ -2,6 +2,7 @@ package io.tidemark.streams.time;
 
 import io.tidemark.streams.time.WindowResult.Kind;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -27,10 +28,28 @@ final class ComputationWindows<E, K extends Comparable<K>, A, R> {
     }
   }
 
+  /**
+   * The windows of one start: ordered by key for firing, snapshots and early firings, and hashed
+   * for the lookup every record makes (a tree lookup compares long URL keys many times over).
+   */
+  private static final class Group<K, A> {
+    final NavigableMap<K, Slot<A>> ordered = new TreeMap<>();
+    final Map<K, Slot<A>> index = new HashMap<>();
+
+    Slot<A> get(K key) {
+      return index.get(key);
+    }
+
+    void put(K key, Slot<A> slot) {
+      ordered.put(key, slot);
+      index.put(key, slot);
+    }
+  }
+
   private final WindowAggregation<E, K, A, R> aggregation;
   private final long size;
   private final long allowedLateness;
-  private final NavigableMap<Long, NavigableMap<K, Slot<A>>> windows = new TreeMap<>();
+  private final NavigableMap<Long, Group<K, A>> windows = new TreeMap<>();
 
   /** A window created or fed at or below the watermark that never fired: fires in this step. */
   private Slot<A> due;
@@ -65,7 +84,7 @@ final class ComputationWindows<E, K extends Comparable<K>, A, R> {
       return false;
     }
     K key = aggregation.key(event);
-    NavigableMap<K, Slot<A>> group = windows.computeIfAbsent(start, s -> new TreeMap<>());
+    Group<K, A> group = windows.computeIfAbsent(start, s -> new Group<>());
     Slot<A> slot = group.get(key);
     if (slot == null) {
       slot = new Slot<>(aggregation.createAccumulator(), 0);
@@ -100,9 +119,9 @@ final class ComputationWindows<E, K extends Comparable<K>, A, R> {
     long lastStart = minus(after, size);
     Long first = windows.higherKey(minus(before, size));
     if (first != null && first <= lastStart) {
-      for (Map.Entry<Long, NavigableMap<K, Slot<A>>> group :
+      for (Map.Entry<Long, Group<K, A>> group :
           windows.subMap(first, true, lastStart, true).entrySet()) {
-        for (Map.Entry<K, Slot<A>> window : group.getValue().entrySet()) {
+        for (Map.Entry<K, Slot<A>> window : group.getValue().ordered.entrySet()) {
           if (window.getValue().revision == 0) {
             fire(window.getKey(), group.getKey(), window.getValue(), out);
           }
@@ -118,9 +137,9 @@ final class ComputationWindows<E, K extends Comparable<K>, A, R> {
 
   /** Emits the current value of every window that has not fired, as {@code PROVISIONAL}. */
   void provisional(long watermark, Consumer<? super WindowResult<?, ?>> out) {
-    for (Map.Entry<Long, NavigableMap<K, Slot<A>>> group :
+    for (Map.Entry<Long, Group<K, A>> group :
         windows.tailMap(minus(watermark, size), false).entrySet()) {
-      for (Map.Entry<K, Slot<A>> window : group.getValue().entrySet()) {
+      for (Map.Entry<K, Slot<A>> window : group.getValue().ordered.entrySet()) {
         out.accept(result(window.getKey(), group.getKey(), window.getValue(), Kind.PROVISIONAL));
       }
     }
@@ -128,16 +147,16 @@ final class ComputationWindows<E, K extends Comparable<K>, A, R> {
 
   int windowCount() {
     int count = 0;
-    for (NavigableMap<K, Slot<A>> group : windows.values()) {
-      count += group.size();
+    for (Group<K, A> group : windows.values()) {
+      count += group.ordered.size();
     }
     return count;
   }
 
   WindowSnapshot.ComputationState snapshot() {
     List<WindowSnapshot.Window> state = new ArrayList<>();
-    for (Map.Entry<Long, NavigableMap<K, Slot<A>>> group : windows.entrySet()) {
-      for (Map.Entry<K, Slot<A>> window : group.getValue().entrySet()) {
+    for (Map.Entry<Long, Group<K, A>> group : windows.entrySet()) {
+      for (Map.Entry<K, Slot<A>> window : group.getValue().ordered.entrySet()) {
         Slot<A> slot = window.getValue();
         state.add(
             new WindowSnapshot.Window(
@@ -164,7 +183,7 @@ final class ComputationWindows<E, K extends Comparable<K>, A, R> {
         throw new IllegalArgumentException(name() + ": bad window in snapshot " + w);
       }
       windows
-          .computeIfAbsent(w.windowStart(), s -> new TreeMap<>())
+          .computeIfAbsent(w.windowStart(), s -> new Group<>())
           .put(
               aggregation.deserializeKey(w.key()),
               new Slot<>(aggregation.deserializeAccumulator(w.accumulator()), w.revision()));

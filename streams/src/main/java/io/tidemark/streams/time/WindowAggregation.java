@@ -14,7 +14,8 @@ import java.util.function.Function;
  * exactly where it stopped.
  *
  * @param <E> the event type
- * @param <K> the window key; its natural order is the emission order among windows of one start
+ * @param <K> the window key; its natural order is the emission order among windows of one start,
+ *     and its {@code equals} and {@code hashCode} agree with that order (keys are hashed too)
  * @param <A> the accumulator
  * @param <R> the result of a window
  */
