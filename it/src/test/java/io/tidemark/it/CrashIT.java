@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashIT {
 
-  static final int CLICKS = 100_000;
+  static final int CLICKS = 200_000;
   static final int KILLS = 3;
   static final Duration DRAIN = Duration.ofMinutes(5);
 
@@ -74,7 +74,7 @@ class CrashIT {
       long threshold = (long) (share * total);
       service = startService(i);
       ServiceProcess running = service;
-      Await.until(
+      Await.closely(
           DRAIN,
           () -> ExactlyOnce.committed(db, "clicks") >= threshold || !running.isAlive(),
           () ->

@@ -97,6 +97,20 @@ class DashboardIT {
   @Test
   void fraudAlertAppearsInTheFeed() {
     String user = "dashboard-fraudster-" + System.nanoTime();
+    fourCountries(user);
+    String shown = "Array.from(document.querySelectorAll('#alerts li')).map(li => li.textContent)";
+    Await.until(
+        DEADLINE,
+        () -> page(shown + ".some(t => t.includes('" + user + "-3'))").asBoolean(),
+        () -> "alert feed: " + page(shown + ".join(' | ')"));
+    String item = page(shown + ".find(t => t.includes('" + user + "-3'))").asText();
+    assertTrue(item.contains("DE, ES, FR, IT"), "the countries, sorted: " + item);
+    assertTrue(item.contains("more-than-3-countries-in-10m"), item);
+    assertTrue(Integer.parseInt(text("alert-count").replace(",", "")) >= 1, text("alert-count"));
+  }
+
+  /** Four transactions of {@code user} in four countries within 4 s: an alert on the fourth. */
+  static void fourCountries(String user) {
     long now = System.currentTimeMillis();
     String[] countries = {"DE", "FR", "ES", "IT"};
     try (KafkaProducer<String, String> producer =
@@ -111,25 +125,24 @@ class DashboardIT {
       }
       producer.flush();
     }
-    String shown = "Array.from(document.querySelectorAll('#alerts li')).map(li => li.textContent)";
-    Await.until(
-        DEADLINE,
-        () -> page(shown + ".some(t => t.includes('" + user + "-3'))").asBoolean(),
-        () -> "alert feed: " + page(shown + ".join(' | ')"));
-    String item = page(shown + ".find(t => t.includes('" + user + "-3'))").asText();
-    assertTrue(item.contains("DE, ES, FR, IT"), "the countries, sorted: " + item);
-    assertTrue(item.contains("more-than-3-countries-in-10m"), item);
-    assertTrue(Integer.parseInt(text("alert-count").replace(",", "")) >= 1, text("alert-count"));
   }
 
   @Test
-  void reloadedPageStartsFromTheStoredPageViews() throws Exception {
+  void reloadedPageStartsFromTheStoredPageViewsAndAlerts() throws Exception {
+    // an alert raised before the page loads can only come from the alerts table
+    String user = "dashboard-earlier-" + System.nanoTime();
+    fourCountries(user);
+    URI stored = service.uri("/api/alerts?userId=" + user + "&since=0");
+    Await.until(
+        DEADLINE,
+        () -> stored(stored, "alerts") == 1,
+        () -> "alerts stored for " + user + ": " + stored(stored, "alerts"));
     long now = System.currentTimeMillis();
     URI top = service.uri("/api/pageviews/top?from=" + (now - 1_800_000) + "&to=" + (now + 60_000));
     Await.until(
         DEADLINE,
-        () -> storedPages(top) > 0,
-        () -> "no page views stored yet: " + storedPages(top));
+        () -> stored(top, "pages") > 0,
+        () -> "no page views stored yet: " + stored(top, "pages"));
 
     browser.navigate(service.uri("/"));
     Await.until(
@@ -153,15 +166,21 @@ class DashboardIT {
         DEADLINE,
         () -> points("pageviews-chart") >= 1,
         () -> "page view points " + points("pageviews-chart"));
+    String shown = "Array.from(document.querySelectorAll('#alerts li')).map(li => li.textContent)";
+    Await.until(
+        DEADLINE,
+        () -> page(shown + ".some(t => t.includes('" + user + "-3 · DE, ES, FR, IT'))").asBoolean(),
+        () -> "alert feed after the reload: " + page(shown + ".join(' | ')"));
   }
 
-  static int storedPages(URI top) {
+  /** The size of array {@code field} of the JSON that {@code uri} answers, or minus the status. */
+  static int stored(URI uri, String field) {
     try {
       HttpResponse<String> response =
           HttpClient.newHttpClient()
-              .send(HttpRequest.newBuilder(top).build(), HttpResponse.BodyHandlers.ofString());
+              .send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200
-          ? new ObjectMapper().readTree(response.body()).path("pages").size()
+          ? new ObjectMapper().readTree(response.body()).path(field).size()
           : -response.statusCode();
     } catch (IOException e) {
       return -1;

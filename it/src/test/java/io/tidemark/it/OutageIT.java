@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutageIT {
 
-  static final int CLICKS = 60_000;
+  static final int CLICKS = 200_000;
   static final Duration STARTUP = Duration.ofSeconds(120);
   static final Duration DRAIN = Duration.ofMinutes(5);
   static final Duration BROKER_DOWN = Duration.ofSeconds(5);
@@ -81,7 +81,7 @@ class OutageIT {
 
     runtime = ServiceRuntime.start(config.config(), LiveUpdates.NONE);
     long threshold = CLICKS * 3L / 10;
-    Await.until(
+    Await.closely(
         DRAIN,
         () -> ExactlyOnce.committed(db, "clicks") >= threshold,
         () -> "committed " + ExactlyOnce.committed(db, "clicks") + " of " + CLICKS);
@@ -133,7 +133,7 @@ class OutageIT {
 
     runtime = ServiceRuntime.start(config.config(), LiveUpdates.NONE);
     long threshold = CLICKS * 3L / 10;
-    Await.until(
+    Await.closely(
         DRAIN,
         () -> ExactlyOnce.committed(db, "clicks") >= threshold,
         () -> "committed " + ExactlyOnce.committed(db, "clicks") + " of " + CLICKS);

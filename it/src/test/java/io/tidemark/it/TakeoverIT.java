@@ -88,7 +88,7 @@ class TakeoverIT {
                     "clicks",
                     GeneratorSettings.defaults().withCounts(CLICKS, 0).withSeed(17)));
     long threshold = CLICKS * 4L / 10;
-    Await.until(
+    Await.closely(
         DRAIN,
         () -> ExactlyOnce.committed(db, "clicks") >= threshold,
         () -> "committed " + ExactlyOnce.committed(db, "clicks") + " of " + CLICKS);

@@ -38,6 +38,13 @@ public final class TidemarkMetrics {
           "Input records dead-lettered, by reason",
           "computation",
           "reason");
+  private final MetricFamily<Counter> deadLetterRecords =
+      registry.counter(
+          "tidemark_dead_letter_records_total",
+          "Input records sent to the dead-letters topic, by input topic and reason: a record"
+              + " dead-lettered for several computations counts once",
+          "source",
+          "reason");
   private final MetricFamily<Counter> duplicates =
       registry.counter(
           "tidemark_duplicate_transactions_total", "Transactions ignored as duplicates");
@@ -125,6 +132,10 @@ public final class TidemarkMetrics {
     return deadLetters.labels(computation, reason);
   }
 
+  public Counter deadLetterRecords(String source, String reason) {
+    return deadLetterRecords.labels(source, reason);
+  }
+
   public Counter duplicates() {
     return duplicates.labels();
   }
@@ -195,7 +206,9 @@ public final class TidemarkMetrics {
   /** Dead letters by reason, all computations added up. */
   public Map<String, Long> deadLettersByReason() {
     Map<String, Long> byReason = new LinkedHashMap<>();
-    deadLetters.snapshot().forEach((labels, n) -> byReason.merge(labels.get(1), n, Long::sum));
+    deadLetterRecords
+        .snapshot()
+        .forEach((labels, n) -> byReason.merge(labels.get(1), n, Long::sum));
     return byReason;
   }
 

@@ -108,22 +108,34 @@ function drawPageViews() {
   pageChart.update();
 }
 
+const shownAlerts = new Set(); // alertIds in the feed, so that a stored and a live copy show once
+
 function onAlert(m) {
   alertCount += 1;
   $("alert-count").textContent = fmt(alertCount);
+  showAlert(m);
+}
+
+function showAlert(m) {
+  if (shownAlerts.has(m.alertId)) return;
+  shownAlerts.add(m.alertId);
   const list = $("alerts");
   const empty = list.querySelector(".empty");
   if (empty) empty.remove();
   const item = document.createElement("li");
+  item.dataset.alertId = m.alertId;
   const who = document.createElement("span");
   who.className = "who";
   who.textContent = m.userId;
   const meta = document.createElement("div");
   meta.className = "meta";
   meta.textContent = `${m.txnId} · ${m.countries.join(", ")} · ${new Date(m.txnTs).toLocaleString()}`;
-  item.append(who, document.createTextNode(` flagged (${m.rule})`), meta);
+  item.append(who, document.createTextNode(m.rule ? ` flagged (${m.rule})` : " flagged"), meta);
   list.prepend(item);
-  while (list.children.length > MAX_ALERTS) list.lastChild.remove();
+  while (list.children.length > MAX_ALERTS) {
+    shownAlerts.delete(list.lastChild.dataset.alertId);
+    list.lastChild.remove();
+  }
 }
 
 function onStats(m) {
@@ -175,8 +187,8 @@ function fillTable(body, rows, columns, emptyText) {
 
 const handlers = { window: onWindow, alert: onAlert, stats: onStats };
 
-// The last MINUTES minutes of page views as stored in the serving tables, so that a page opened
-// (or reloaded) on a running service does not start with an empty chart. Event time is taken to
+// The last MINUTES minutes of page views and alerts as stored in the serving tables, so that a
+// page opened (or reloaded) on a running service does not start empty. Event time is taken to
 // follow the clock, as it does for live traffic; a live window always wins over a stored one.
 async function loadHistory() {
   const to = Date.now() + 60000;
@@ -202,6 +214,13 @@ async function loadHistory() {
     scheduleChart();
   } catch (e) {
     console.warn("page view history not loaded; the live feed fills the chart", e);
+  }
+  try {
+    // oldest first: the newest ends on top of the feed
+    const stored = await json(`/api/alerts?since=${from}&limit=1000`);
+    stored.alerts.slice(-MAX_ALERTS).forEach(showAlert);
+  } catch (e) {
+    console.warn("stored alerts not loaded; the live feed fills the list", e);
   }
 }
 
@@ -229,5 +248,5 @@ function connect(delay) {
   };
 }
 
-loadHistory();
-connect(500);
+// history first, so that live updates land on top of it
+loadHistory().finally(() => connect(500));

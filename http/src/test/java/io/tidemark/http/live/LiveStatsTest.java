@@ -40,8 +40,12 @@ class LiveStatsTest {
     TidemarkMetrics metrics = new TidemarkMetrics(clock);
     LiveStats stats = new LiveStats(metrics, clock);
     metrics.consumed("pageviews").inc(100);
+    // two bad clicks count for both window computations, but are two records on the topic
     metrics.deadLetters("pageviews", "MALFORMED_JSON").inc(2);
+    metrics.deadLetters("visitors", "MALFORMED_JSON").inc(2);
+    metrics.deadLetterRecords("clicks", "MALFORMED_JSON").inc(2);
     metrics.deadLetters("fraud", "MALFORMED_JSON").inc(1);
+    metrics.deadLetterRecords("transactions", "MALFORMED_JSON").inc(1);
     metrics.watermark("clicks", 1).set(97_000);
     metrics.consumerLag("clicks", 1).set(40);
     metrics.watermark("transactions", 0).set(90_000);
@@ -55,7 +59,7 @@ class LiveStatsTest {
     assertEquals(Map.of("pageviews", 50.0), first.perSecond());
     assertEquals(Map.of("pageviews", 60.0), second.perSecond());
     assertEquals(Map.of("pageviews", 130L), second.consumed());
-    assertEquals(Map.of("MALFORMED_JSON", 3L), second.deadLetters());
+    assertEquals(Map.of("MALFORMED_JSON", 3L), second.deadLetters(), "records, not computations");
     assertEquals(
         List.of(
             new LiveMessage.Stats.Partition("clicks", 1, 97_000, 5_500, 40),

@@ -177,6 +177,11 @@ public final class FraudPipeline {
     return metrics;
   }
 
+  /** The topic this pipeline consumes. */
+  public String transactionsTopic() {
+    return settings.transactionsTopic();
+  }
+
   /** The Kafka {@code transactional.id} of this node's producer. */
   public String transactionalId() {
     return transactionalId;

@@ -29,11 +29,16 @@ public final class FraudMetricsBridge {
   private final FraudMetrics fraud;
   private final LongSupplier alertFeedRestarts;
   private final TidemarkMetrics metrics;
+  private final String topic;
   private final Map<String, Long> previous = new HashMap<>();
 
+  /**
+   * @param topic the transactions topic, the {@code source} of the pipeline's dead-letter records
+   */
   public FraudMetricsBridge(
-      FraudMetrics fraud, LongSupplier alertFeedRestarts, TidemarkMetrics metrics) {
+      FraudMetrics fraud, LongSupplier alertFeedRestarts, TidemarkMetrics metrics, String topic) {
     this.fraud = fraud;
+    this.topic = topic;
     this.alertFeedRestarts = alertFeedRestarts;
     this.metrics = metrics;
     // shown from the start, at 0, so that a scrape tells "nothing yet" from "not exported"
@@ -58,6 +63,8 @@ public final class FraudMetricsBridge {
       if (dead.getValue() > 0) {
         String reason = dead.getKey().name();
         advance("dead/" + reason, dead.getValue(), metrics.deadLetters(COMPUTATION, reason));
+        // one computation: every dead-lettered transaction is one record on the topic
+        advance("records/" + reason, dead.getValue(), metrics.deadLetterRecords(topic, reason));
       }
     }
     metrics.fraudAssignedPartitions().set(fraud.assignedPartitions().size());

@@ -39,6 +39,13 @@ public final class PipelineMetricsBridge {
     Map<String, Long> tooLate = pipeline.tooLate();
     Map<String, Long> firings = pipeline.firings();
     Map<String, Long> lateUpdates = pipeline.lateUpdates();
+    deadLetters.forEach(
+        (reason, n) -> {
+          if (n > 0) {
+            advance(
+                "records/" + reason, n, r -> metrics.deadLetterRecords(topic, r), reason.name());
+          }
+        });
     for (String c : COMPUTATIONS) {
       advance("consumed/" + c, consumed, metrics::consumed, c);
       advance("counted/" + c, counted.getOrDefault(c, 0L), metrics::counted, c);

@@ -190,7 +190,8 @@ public final class ServiceHttp {
    */
   public void observeFraud(FraudPipeline fraud, AlertFeed feed) {
     FraudMetricsBridge bridge =
-        new FraudMetricsBridge(fraud.metrics(), feed::restartCount, metrics);
+        new FraudMetricsBridge(
+            fraud.metrics(), feed::restartCount, metrics, fraud.transactionsTopic());
     var classic = system.classicSystem();
     var sync =
         classic

@@ -18,7 +18,7 @@ class FraudMetricsExportTest {
   @Test
   void countersAppearAtZeroBeforeAnyTransaction() {
     TidemarkMetrics metrics = new TidemarkMetrics();
-    new FraudMetricsBridge(new FraudMetrics(), () -> 0, metrics).sync();
+    new FraudMetricsBridge(new FraudMetrics(), () -> 0, metrics, "transactions").sync();
     String text = metrics.registry().render();
     for (String line :
         List.of(
@@ -40,7 +40,8 @@ class FraudMetricsExportTest {
     FraudMetrics fraud = new FraudMetrics();
     AtomicLong feedRestarts = new AtomicLong();
     TidemarkMetrics metrics = new TidemarkMetrics();
-    FraudMetricsBridge bridge = new FraudMetricsBridge(fraud, feedRestarts::get, metrics);
+    FraudMetricsBridge bridge =
+        new FraudMetricsBridge(fraud, feedRestarts::get, metrics, "transactions");
     for (int i = 0; i < 6; i++) {
       fraud.consumed();
     }
@@ -68,6 +69,7 @@ class FraudMetricsExportTest {
             "tidemark_records_counted_total{computation=\"fraud\"} 3",
             "tidemark_duplicate_transactions_total 1",
             "tidemark_dead_letters_total{computation=\"fraud\",reason=\"MALFORMED_JSON\"} 2",
+            "tidemark_dead_letter_records_total{source=\"transactions\",reason=\"MALFORMED_JSON\"} 2",
             "tidemark_dead_letters_total{computation=\"fraud\",reason=\"TOO_LATE\"} 1",
             "tidemark_fraud_alerts_raised_total 3",
             "tidemark_fraud_alerts_committed_total 0",
