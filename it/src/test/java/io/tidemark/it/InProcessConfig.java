@@ -29,14 +29,17 @@ final class InProcessConfig {
   }
 
   /**
-   * {@code overrides} over application.conf and the modules' reference.conf, resolved in one pass,
-   * so that the keys derived from these (the journal's database, the fraud consumer group) follow
-   * them. System properties, which other tests in this JVM set, are left out.
+   * {@code overrides} over application.conf and the modules' reference.conf, all unresolved and
+   * resolved in one pass, so that every key derived from these follows them: the journal's
+   * database, the fraud consumer group, and the read journal's tables, which the libraries'
+   * reference.conf derives from the write journal's (a pre-resolved reference.conf would keep the
+   * read journal in the default schema). System properties, which other tests in this JVM set, are
+   * left out.
    */
   static Config resolve(Map<String, Object> overrides) {
     return ConfigFactory.parseMap(overrides)
         .withFallback(ConfigFactory.defaultApplication())
-        .withFallback(ConfigFactory.defaultReference())
+        .withFallback(ConfigFactory.defaultReferenceUnresolved())
         .resolve();
   }
 }
