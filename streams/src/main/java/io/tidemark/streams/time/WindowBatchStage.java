@@ -1,11 +1,8 @@
 package io.tidemark.streams.time;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
@@ -13,11 +10,8 @@ import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
 /**
  * {@link WindowStage} for batches: the event-time windows of ONE input partition, fed a list of
@@ -40,9 +34,6 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  */
 public final class WindowBatchStage<E>
     extends GraphStage<FlowShape<List<Timed<E>>, List<WindowOutput>>> {
-
-  private static final String EARLY_FIRING = "early-firing";
-  private static final String CHECKPOINT = "checkpoint";
 
   private final Inlet<List<Timed<E>>> in = Inlet.create("WindowBatchStage.in");
   private final Outlet<List<WindowOutput>> out = Outlet.create("WindowBatchStage.out");
@@ -83,111 +74,34 @@ public final class WindowBatchStage<E>
     return new Logic();
   }
 
-  private final class Logic extends TimerGraphStageLogic {
-    private final WindowOperator<E> operator = WindowOperator.create(aggregations, settings);
-    private final ArrayDeque<List<WindowOutput>> pending = new ArrayDeque<>();
-    private long lastOffset;
-    private boolean sinceCheckpoint;
-    private boolean finishing;
+  private final class Logic extends WindowStageLogic<E, List<Timed<E>>, List<WindowOutput>> {
+    private List<WindowOutput> current;
 
     Logic() {
-      super(shape);
-      restoreFrom.ifPresent(operator::restore);
-      setHandler(
-          in,
-          new AbstractInHandler() {
-            @Override
-            public void onPush() {
-              onBatch(grab(in));
-            }
-
-            @Override
-            public void onUpstreamFinish() {
-              onEndOfInput();
-            }
-          });
-      setHandler(
-          out,
-          new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              emitPending();
-            }
-          });
+      super(shape, in, out, aggregations, settings, restoreFrom);
     }
 
     @Override
-    public void preStart() {
-      schedule(EARLY_FIRING, settings.earlyFiringInterval());
-      schedule(CHECKPOINT, settings.checkpointInterval());
-    }
-
-    private void schedule(String key, Duration interval) {
-      if (!interval.isZero()) {
-        scheduleWithFixedDelay(key, interval, interval);
-      }
-    }
-
-    private void onBatch(List<Timed<E>> records) {
-      List<WindowOutput> outputs = new ArrayList<>(records.size());
-      Consumer<WindowResult<?, ?>> results = outputs::add;
+    void onInput(List<Timed<E>> records, Consumer<WindowOutput> step) {
       for (Timed<E> record : records) {
-        Set<String> tooLate = operator.onRecord(record.ts(), record.event(), results);
-        outputs.add(new Verdict<>(record.offset(), record.event(), tooLate, operator.watermark()));
-        lastOffset = record.offset();
-        sinceCheckpoint = true;
+        record(record, step);
       }
-      enqueue(outputs);
-      emitPending();
     }
 
-    private void onEndOfInput() {
-      finishing = true;
-      cancelTimer(EARLY_FIRING);
-      cancelTimer(CHECKPOINT);
-      List<WindowOutput> outputs = new ArrayList<>();
-      operator.endOfInput(outputs::add);
-      enqueue(outputs);
-      emitPending();
-    }
-
+    /** A step's outputs are gathered in one list. */
     @Override
-    public void onTimer(Object key) {
-      if (finishing) {
-        return;
-      }
-      if (EARLY_FIRING.equals(key)) {
-        // Live values are best effort: skipped while downstream has not taken the previous ones.
-        if (pending.isEmpty()) {
-          List<WindowOutput> outputs = new ArrayList<>();
-          operator.provisional(outputs::add);
-          enqueue(outputs);
-        }
-      } else if (CHECKPOINT.equals(key) && sinceCheckpoint) {
-        enqueue(List.of(new Checkpoint(lastOffset, operator.snapshot())));
-        sinceCheckpoint = false;
-      }
-      emitPending();
+    Consumer<WindowOutput> beginStep() {
+      current = new ArrayList<>();
+      return current::add;
     }
 
-    private void enqueue(List<WindowOutput> outputs) {
-      if (!outputs.isEmpty()) {
-        pending.add(outputs);
+    /** Queues the step's list; a step that caused nothing emits nothing. */
+    @Override
+    void endStep() {
+      if (!current.isEmpty()) {
+        pending.add(current);
       }
-    }
-
-    /** Pushes the next pending list if downstream wants one; asks upstream when all are out. */
-    private void emitPending() {
-      if (isAvailable(out) && !pending.isEmpty()) {
-        push(out, pending.poll());
-      }
-      if (pending.isEmpty()) {
-        if (finishing) {
-          completeStage();
-        } else if (isAvailable(out) && !hasBeenPulled(in)) {
-          pull(in);
-        }
-      }
+      current = null;
     }
   }
 }

@@ -1,21 +1,16 @@
 package io.tidemark.streams.time;
 
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.stage.AbstractInHandler;
-import org.apache.pekko.stream.stage.AbstractOutHandler;
 import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
-import org.apache.pekko.stream.stage.TimerGraphStageLogic;
 
 /**
  * The Pekko Streams stage around a {@link WindowOperator}: the event-time windows of ONE input
@@ -35,9 +30,6 @@ import org.apache.pekko.stream.stage.TimerGraphStageLogic;
  * @param <E> the event type
  */
 public final class WindowStage<E> extends GraphStage<FlowShape<Timed<E>, WindowOutput>> {
-
-  private static final String EARLY_FIRING = "early-firing";
-  private static final String CHECKPOINT = "checkpoint";
 
   private final Inlet<Timed<E>> in = Inlet.create("WindowStage.in");
   private final Outlet<WindowOutput> out = Outlet.create("WindowStage.out");
@@ -84,96 +76,25 @@ public final class WindowStage<E> extends GraphStage<FlowShape<Timed<E>, WindowO
     return new Logic();
   }
 
-  private final class Logic extends TimerGraphStageLogic {
-    private final WindowOperator<E> operator = WindowOperator.create(aggregations, settings);
-    private final ArrayDeque<WindowOutput> pending = new ArrayDeque<>();
-    private long lastOffset;
-    private boolean sinceCheckpoint;
-    private boolean finishing;
+  private final class Logic extends WindowStageLogic<E, Timed<E>, WindowOutput> {
+    private final Consumer<WindowOutput> queue = pending::add;
 
     Logic() {
-      super(shape);
-      restoreFrom.ifPresent(operator::restore);
-      setHandler(
-          in,
-          new AbstractInHandler() {
-            @Override
-            public void onPush() {
-              onRecord(grab(in));
-            }
-
-            @Override
-            public void onUpstreamFinish() {
-              onEndOfInput();
-            }
-          });
-      setHandler(
-          out,
-          new AbstractOutHandler() {
-            @Override
-            public void onPull() {
-              emitPending();
-            }
-          });
+      super(shape, in, out, aggregations, settings, restoreFrom);
     }
 
     @Override
-    public void preStart() {
-      schedule(EARLY_FIRING, settings.earlyFiringInterval());
-      schedule(CHECKPOINT, settings.checkpointInterval());
+    void onInput(Timed<E> record, Consumer<WindowOutput> step) {
+      record(record, step);
     }
 
-    private void schedule(String key, Duration interval) {
-      if (!interval.isZero()) {
-        scheduleWithFixedDelay(key, interval, interval);
-      }
-    }
-
-    private void onRecord(Timed<E> record) {
-      Set<String> tooLate = operator.onRecord(record.ts(), record.event(), pending::add);
-      pending.add(new Verdict<>(record.offset(), record.event(), tooLate, operator.watermark()));
-      lastOffset = record.offset();
-      sinceCheckpoint = true;
-      emitPending();
-    }
-
-    private void onEndOfInput() {
-      finishing = true;
-      cancelTimer(EARLY_FIRING);
-      cancelTimer(CHECKPOINT);
-      operator.endOfInput(pending::add);
-      emitPending();
+    /** Every output is queued as it comes. */
+    @Override
+    Consumer<WindowOutput> beginStep() {
+      return queue;
     }
 
     @Override
-    public void onTimer(Object key) {
-      if (finishing) {
-        return;
-      }
-      if (EARLY_FIRING.equals(key)) {
-        // Live values are best effort: skipped while downstream has not taken the previous ones.
-        if (pending.isEmpty()) {
-          operator.provisional(pending::add);
-        }
-      } else if (CHECKPOINT.equals(key) && sinceCheckpoint) {
-        pending.add(new Checkpoint(lastOffset, operator.snapshot()));
-        sinceCheckpoint = false;
-      }
-      emitPending();
-    }
-
-    /** Pushes the next pending output if downstream wants one; asks upstream when all are out. */
-    private void emitPending() {
-      if (isAvailable(out) && !pending.isEmpty()) {
-        push(out, pending.poll());
-      }
-      if (pending.isEmpty()) {
-        if (finishing) {
-          completeStage();
-        } else if (isAvailable(out) && !hasBeenPulled(in)) {
-          pull(in);
-        }
-      }
-    }
+    void endStep() {}
   }
 }
