@@ -2,13 +2,16 @@ package io.tidemark.persistence.fraud;
 
 import io.tidemark.persistence.CborSerializable;
 import io.tidemark.streams.event.Transaction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -50,10 +53,9 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  * <p>Lifecycle: started by sharding on the first command for its userId, recovered from the last
  * snapshot plus the events after it (a snapshot every {@code snapshot-every} events; all but the
  * last two snapshots deleted), stopped after {@code passivate-idle-after} without commands. The
- * entity deletes no events: an event is still needed after a snapshot covers it until the {@code
- * fraud_alerts} projection ({@link FraudAlertsProjection}) has read it, so {@link JournalCleanup}
- * deletes the events that are both covered by a snapshot and projected, however far the projection
- * lags.
+ * entity deletes no events itself; {@link JournalCleanup} deletes those a snapshot covers. Events
+ * carry no tags: the {@code fraud_alerts} table is filled from the committed {@code fraud-alerts}
+ * topic, so the journal writes untagged rows in multi-row inserts.
  */
 public final class UserFraud
     extends EventSourcedBehaviorWithEnforcedReplies<
@@ -290,28 +292,39 @@ public final class UserFraud
     return new UserFraud(userId, settings, rule);
   }
 
+  /** The longest persistence id the journal stores ({@code event_journal.persistence_id}). */
+  static final int MAX_PERSISTENCE_ID = 255;
+
   /**
-   * The tag of the events of the users in Kafka partition {@code partition}: one tag per shard, so
-   * that a projection (e.g. into the {@code fraud_alerts} table) can run one instance per
-   * partition.
+   * The persistence id of {@code userId}'s entity: {@code UserFraud|<userId>}, or, for a userId too
+   * long for the journal's key (SPEC §1 allows 1,024 characters), {@code UserFraud#<SHA-256 of the
+   * userId>}, which no short id can equal.
    */
-  public static String tag(int partition) {
-    return ENTITY_KEY.name() + "-" + partition;
+  public static PersistenceId persistenceId(String userId) {
+    String id = ENTITY_KEY.name() + PersistenceId.DefaultSeparator() + userId;
+    if (id.length() <= MAX_PERSISTENCE_ID) {
+      return PersistenceId.ofUniqueId(id);
+    }
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(userId.getBytes(StandardCharsets.UTF_8));
+      return PersistenceId.ofUniqueId(ENTITY_KEY.name() + "#" + HexFormat.of().formatHex(hash));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
   }
 
   private final String userId;
   private final UserFraudSettings settings;
   private final CurrentFraudRule rule;
-  private final Set<String> tags;
 
   private UserFraud(String userId, UserFraudSettings settings, CurrentFraudRule rule) {
     super(
-        PersistenceId.of(ENTITY_KEY.name(), userId),
+        persistenceId(userId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     this.userId = userId;
     this.settings = settings;
     this.rule = Objects.requireNonNull(rule, "rule");
-    this.tags = Set.of(tag(KafkaPartitionMessageExtractor.partition(userId, settings.shards())));
   }
 
   @Override
@@ -321,15 +334,9 @@ public final class UserFraud
 
   @Override
   public RetentionCriteria retentionCriteria() {
-    // Snapshots bound recovery; older snapshots go, events stay. An event may be deleted only once
-    // the fraud_alerts projection has read it too, which the entity cannot know: JournalCleanup
-    // deletes them.
+    // Snapshots bound recovery; older snapshots go, events stay (JournalCleanup deletes those a
+    // snapshot covers, in bulk, off the write path).
     return RetentionCriteria.snapshotEvery(settings.snapshotEvery(), 2);
-  }
-
-  @Override
-  public Set<String> tagsFor(Event event) {
-    return tags;
   }
 
   @Override

@@ -61,16 +61,12 @@ class UserFraudSettingsTest {
             .withFallback(ConfigFactory.defaultReference())
             .resolve();
 
-    assertEquals("jdbc-journal", config.getString("pekko.persistence.journal.plugin"));
+    assertEquals("tidemark-journal", config.getString("pekko.persistence.journal.plugin"));
     assertEquals(
-        "jdbc-snapshot-store", config.getString("pekko.persistence.snapshot-store.plugin"));
-    assertEquals("slick", config.getString("jdbc-journal.use-shared-db"));
-    assertEquals("slick", config.getString("jdbc-snapshot-store.use-shared-db"));
+        "tidemark-snapshot-store", config.getString("pekko.persistence.snapshot-store.plugin"));
+    assertEquals("jdbc:postgresql://db:5432/x", config.getString("tidemark.journal.url"));
     assertEquals(
-        "jdbc:postgresql://db:5432/x",
-        config.getString("pekko-persistence-jdbc.shared-databases.slick.db.url"));
-    assertEquals(
-        "slick.jdbc.PostgresProfile$",
-        config.getString("pekko-persistence-jdbc.shared-databases.slick.profile"));
+        "io.tidemark.persistence.journal.PostgresJournal",
+        config.getString("tidemark-journal.class"));
   }
 }

@@ -22,6 +22,7 @@ public final class FraudMetrics {
   private final LongAdder duplicates = new LongAdder();
   private final LongAdder alerts = new LongAdder();
   private final LongAdder restarts = new LongAdder();
+  private final LongAdder askRetries = new LongAdder();
   private final Map<Reason, LongAdder> deadLetters = new EnumMap<>(Reason.class);
   private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
 
@@ -50,6 +51,10 @@ public final class FraudMetrics {
 
   void restarted() {
     restarts.increment();
+  }
+
+  void askRetried() {
+    askRetries.increment();
   }
 
   void assigned(Set<Integer> partitions) {
@@ -83,6 +88,13 @@ public final class FraudMetrics {
   /** Restarts of the consuming stream after a failure. */
   public long restartCount() {
     return restarts.sum();
+  }
+
+  /**
+   * Entity asks sent again after a timeout or a failure (the stream waited, it did not restart).
+   */
+  public long askRetryCount() {
+    return askRetries.sum();
   }
 
   /** Dead letters by reason. */

@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.tidemark.persistence.fraud.CurrentFraudRule;
 import io.tidemark.persistence.fraud.FraudAlert;
-import io.tidemark.persistence.fraud.FraudAlertsProjection;
 import io.tidemark.persistence.fraud.UserFraud;
 import io.tidemark.persistence.fraud.UserFraudSharding;
 import io.tidemark.service.cluster.ClusterJoin;
@@ -74,13 +73,14 @@ import org.slf4j.LoggerFactory;
  * letter or nothing at all are produced, in record order, in one Kafka transaction with the
  * consumed offsets. A crash or failure aborts the open transaction; the records are consumed again
  * and the entity answers a redelivered record with the reply it gave first, so the committed output
- * is the same.
+ * is the same. For the same reason an ask that times out (a slow journal, a shard moving) is simply
+ * sent again for that user after a backoff: the stream waits, it does not restart.
  *
  * <p>Shard placement: the entity's shard is the Kafka partition of the userId; when this node is
  * assigned partitions, their shards move here ({@link ShardPlacement}). The node joins its cluster
- * ({@link ClusterJoin}), runs the {@code fraud_alerts} projection ({@link FraudAlertsProjection})
- * with the cleanup of the events it has projected ({@link JournalCleanupSchedule}) and stops
- * through coordinated shutdown.
+ * ({@link ClusterJoin}), fills the {@code fraud_alerts} table from the committed alerts ({@link
+ * AlertsTableWriter}), runs the cleanup of the events snapshots cover ({@link
+ * JournalCleanupSchedule}) and stops through coordinated shutdown.
  */
 public final class FraudPipeline {
 
@@ -128,8 +128,8 @@ public final class FraudPipeline {
 
   /**
    * Joins the cluster, registers the entity with sharding (external shard allocation), starts the
-   * projection and, if enabled, the pipeline; all of it stops with the actor system's coordinated
-   * shutdown.
+   * alerts table's writer and, if enabled, the pipeline; all of it stops with the actor system's
+   * coordinated shutdown.
    *
    * <p>Alerts are not announced here, as they are raised: the transaction that writes them may
    * still abort. The live feed reads them once committed ({@link AlertFeed}).
@@ -144,14 +144,14 @@ public final class FraudPipeline {
       CurrentFraudRule rule) {
     ClusterJoin.join(system);
     UserFraudSharding.initWithExternalAllocation(system, settings.entity(), rule);
-    if (settings.projection()) {
-      HikariDataSource pool = projectionPool(db, settings.projectionPoolSize());
-      FraudAlertsProjection.init(system, pool, settings.entity().shards());
+    if (settings.alertsTable()) {
+      HikariDataSource pool = alertsTablePool(db, settings.alertsTablePoolSize());
+      AlertsTableWriter.start(system, settings, pool);
       JournalCleanupSchedule.start(system, pool, settings.journalCleanup());
       CoordinatedShutdown.get(system)
           .addTask(
               CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-              "close-fraud-projection-pool",
+              "close-fraud-alerts-table-pool",
               () -> {
                 pool.close();
                 return CompletableFuture.completedFuture(Done.getInstance());
@@ -311,11 +311,46 @@ public final class FraudPipeline {
     group
         .records()
         .forEach(p -> items.add(new UserFraud.Item(p.txn(), p.message().record().offset())));
+    return askEntity(group.userId(), items, 0)
+        .thenApply(reply -> group.fill(outputs(group.records(), reply.replies())));
+  }
+
+  /**
+   * One user's ask, sent again after a backoff when it fails (timeout, a shard in hand-over, a
+   * journal write that failed): the entity answers records it has seen with its first answer, so a
+   * repeat is safe, and the stream waits for this user instead of restarting for everyone.
+   */
+  private CompletionStage<UserFraud.ProcessedAll> askEntity(
+      String userId, List<UserFraud.Item> items, int attempt) {
     return sharding
-        .entityRefFor(UserFraud.ENTITY_KEY, group.userId())
+        .entityRefFor(UserFraud.ENTITY_KEY, userId)
         .<UserFraud.ProcessedAll>ask(
             replyTo -> new UserFraud.ProcessAll(items, replyTo), settings.askTimeout())
-        .thenApply(reply -> group.fill(outputs(group.records(), reply.replies())));
+        .exceptionallyCompose(
+            failure -> {
+              if (stopping.get()) {
+                return CompletableFuture.failedFuture(failure);
+              }
+              metrics.askRetried();
+              Duration backoff = backoff(attempt);
+              log.warn(
+                  "Fraud entity of {} did not answer (attempt {}): {}; asking again in {} ms",
+                  userId.length() > 64 ? userId.substring(0, 64) + "..." : userId,
+                  attempt + 1,
+                  failure.toString(),
+                  backoff.toMillis());
+              return Patterns.after(
+                  backoff,
+                  system.classicSystem().scheduler(),
+                  system.executionContext(),
+                  () -> askEntity(userId, items, attempt + 1));
+            });
+  }
+
+  private Duration backoff(int attempt) {
+    Duration max = settings.restartMaxBackoff();
+    Duration next = settings.restartMinBackoff().multipliedBy(1L << Math.min(attempt, 16));
+    return next.compareTo(max) > 0 ? max : next;
   }
 
   private List<Envelope<byte[], byte[], PartitionOffset>> outputs(
@@ -415,9 +450,9 @@ public final class FraudPipeline {
     return "tidemark-fraud-" + host + "-" + port;
   }
 
-  private static HikariDataSource projectionPool(DatabaseSettings db, int size) {
+  private static HikariDataSource alertsTablePool(DatabaseSettings db, int size) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("tidemark-fraud-projection");
+    config.setPoolName("tidemark-fraud-alerts-table");
     config.setJdbcUrl(db.url());
     config.setUsername(db.user());
     config.setPassword(db.password());

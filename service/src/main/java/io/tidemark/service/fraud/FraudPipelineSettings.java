@@ -9,7 +9,7 @@ import java.time.Duration;
  * Everything the fraud pipeline reads from configuration ({@code tidemark.kafka}, {@code
  * tidemark.topics}, {@code tidemark.fraud}), read once.
  *
- * @param enabled whether the service runs the fraud pipeline and its projection
+ * @param enabled whether the service runs the fraud pipeline
  * @param bootstrapServers Kafka {@code bootstrap.servers}
  * @param groupId consumer group of the transactions consumers (and of their Kafka transactions)
  * @param transactionsTopic input topic
@@ -24,17 +24,17 @@ import java.time.Duration;
  * @param batchSize most records in one micro-batch
  * @param batchWindow longest wait for a micro-batch to fill: a record waits at most this long for
  *     others to share its user's ask and journal write
- * @param askTimeout how long one ask of an entity may take before the stream restarts
+ * @param askTimeout how long one ask of an entity may take before it is asked again
  * @param commitInterval how often the Kafka transaction commits (alerts visible to {@code
  *     read_committed} consumers)
  * @param transactionTimeout Kafka {@code transaction.timeout.ms}: how long a transaction left open
  *     by a crashed node with another transactional id holds back {@code read_committed} consumers
  * @param restartMinBackoff first backoff of a restarted stream
  * @param restartMaxBackoff largest backoff of a restarted stream
- * @param projection whether this node runs instances of the {@code fraud_alerts} projection
- * @param projectionPoolSize connections of the projection
- * @param journalCleanup whether and how often a node running the projection deletes the events it
- *     has projected and a snapshot covers
+ * @param alertsTable whether this node fills the {@code fraud_alerts} table from the alerts topic
+ * @param alertsTablePoolSize connections of the alerts table's writer and the journal cleanup
+ * @param journalCleanup whether and how often a node running the alerts table deletes the events a
+ *     snapshot covers
  * @param entity the entity's settings (shards = partitions of the transactions topic)
  */
 public record FraudPipelineSettings(
@@ -54,8 +54,8 @@ public record FraudPipelineSettings(
     Duration transactionTimeout,
     Duration restartMinBackoff,
     Duration restartMaxBackoff,
-    boolean projection,
-    int projectionPoolSize,
+    boolean alertsTable,
+    int alertsTablePoolSize,
     JournalCleanupSettings journalCleanup,
     UserFraudSettings entity) {
 
@@ -91,8 +91,8 @@ public record FraudPipelineSettings(
         p.getDuration("transaction-timeout"),
         p.getDuration("restart-min-backoff"),
         p.getDuration("restart-max-backoff"),
-        config.getBoolean("tidemark.fraud.projection.enabled"),
-        config.getInt("tidemark.fraud.projection.pool-size"),
+        config.getBoolean("tidemark.fraud.alerts-table.enabled"),
+        config.getInt("tidemark.fraud.alerts-table.pool-size"),
         JournalCleanupSettings.create(config),
         UserFraudSettings.create(config));
   }

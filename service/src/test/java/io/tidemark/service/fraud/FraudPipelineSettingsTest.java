@@ -15,7 +15,7 @@ class FraudPipelineSettingsTest {
   void defaultsComeFromTheServiceConfiguration() {
     FraudPipelineSettings settings = FraudPipelineSettings.create(ConfigFactory.load());
     assertTrue(settings.enabled());
-    assertTrue(settings.projection());
+    assertTrue(settings.alertsTable());
     assertEquals("tidemark-fraud", settings.groupId());
     assertEquals("transactions", settings.transactionsTopic());
     assertEquals("fraud-alerts", settings.alertsTopic());
@@ -23,7 +23,7 @@ class FraudPipelineSettingsTest {
     assertEquals("", settings.transactionalId());
     assertEquals(Duration.ofMillis(100), settings.commitInterval());
     assertEquals(16, settings.entity().shards());
-    assertEquals(128, settings.batchSize());
+    assertEquals(1000, settings.batchSize());
     assertEquals(Duration.ofMillis(20), settings.batchWindow());
     assertTrue(settings.journalCleanup().enabled());
     assertEquals(Duration.ofMinutes(1), settings.journalCleanup().interval());
@@ -56,15 +56,12 @@ class FraudPipelineSettingsTest {
   }
 
   @Test
-  void journalAndProjectionTablesFollowTheServiceSchema() {
+  void journalTablesFollowTheServiceSchema() {
     var config =
         ConfigFactory.parseString("tidemark.db.schema = tenant_a")
             .withFallback(ConfigFactory.parseResources("application.conf"))
             .withFallback(ConfigFactory.defaultReferenceUnresolved())
             .resolve();
-    assertEquals("tenant_a", config.getString("jdbc-journal.tables.event_journal.schemaName"));
-    assertEquals("tenant_a", config.getString("jdbc-read-journal.tables.event_tag.schemaName"));
-    assertEquals("tenant_a", config.getString("jdbc-snapshot-store.tables.snapshot.schemaName"));
-    assertEquals("tenant_a", config.getString("pekko.projection.jdbc.offset-store.schema"));
+    assertEquals("tenant_a", config.getString("tidemark.journal.schema"));
   }
 }

@@ -15,12 +15,12 @@ class DemoCommandTest {
             Map.of(
                 "tidemark.db.url", "jdbc:postgresql://localhost:45678/postgres",
                 "tidemark.db.user", "demo-user"));
-    String slick = "pekko-persistence-jdbc.shared-databases.slick.db.";
+    String journal = "tidemark.journal.";
     assertEquals("jdbc:postgresql://localhost:45678/postgres", config.getString("tidemark.db.url"));
     assertEquals(
         "jdbc:postgresql://localhost:45678/postgres",
-        config.getString(slick + "url"),
+        config.getString(journal + "url"),
         "the fraud entities' journal uses the demo's database");
-    assertEquals("demo-user", config.getString(slick + "user"));
+    assertEquals("demo-user", config.getString(journal + "user"));
   }
 }
