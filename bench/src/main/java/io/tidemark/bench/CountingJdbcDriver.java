@@ -6,6 +6,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.DriverPropertyInfo;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
@@ -36,6 +37,15 @@ public final class CountingJdbcDriver implements Driver {
   private static final LongAdder JOURNAL_TRANSACTIONS = new LongAdder();
   private static final LongAdder JOURNAL_STATEMENTS = new LongAdder();
   private static final LongAdder JOURNAL_ROWS = new LongAdder();
+
+  static {
+    // Found by URL through DriverManager, as connection pools look drivers up.
+    try {
+      DriverManager.registerDriver(new CountingJdbcDriver());
+    } catch (SQLException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final Driver postgres = new org.postgresql.Driver();
 

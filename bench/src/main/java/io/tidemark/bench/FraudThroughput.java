@@ -88,7 +88,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * PostgreSQL at {@code tidemark.bench.db.url} (default {@code
  * jdbc:postgresql://127.0.0.1:5432/test}, user {@code postgres}), in a schema of its own that is
  * dropped at the end. Any configuration key can be given as a system property, e.g. {@code
- * -Djdbc-journal.parallelism=2}. Exits with status 1 if a check fails.
+ * -Dtidemark.journal.write-threads=2}. Exits with status 1 if a check fails.
  */
 public final class FraudThroughput {
 
@@ -266,7 +266,7 @@ public final class FraudThroughput {
           double windowSeconds = (System.nanoTime() - start) / 1e9;
           System.out.printf(
               "    pg_stat_database.xact_commit: +%,d over the drain and the %d s after it (%.1f"
-                  + " s; journal, snapshots, projection, read-journal polls and other clients)%n",
+                  + " s; journal, snapshots, alerts table and other clients)%n",
               dbCommits, STATS_SETTLE.toSeconds(), windowSeconds);
 
           AlertCheck alertsOfDrain = readAlerts(bootstrap, options.partitions());
@@ -886,14 +886,15 @@ public final class FraudThroughput {
 
   private static void printTuning(Config config, FraudPipelineSettings settings) {
     System.out.printf(
-        "settings: ask parallelism %d, commit interval %d ms, jdbc-journal batchSize %d,"
-            + " parallelism %d, bufferSize %d, journal pool %d connections, snapshot every %d%n",
+        "settings: ask parallelism %d, batch %d records / %d ms, commit interval %d ms, journal"
+            + " write threads %d, read threads %d, max batch %d, snapshot every %d%n",
         settings.parallelism(),
+        settings.batchSize(),
+        settings.batchWindow().toMillis(),
         settings.commitInterval().toMillis(),
-        config.getInt("jdbc-journal.batchSize"),
-        config.getInt("jdbc-journal.parallelism"),
-        config.getInt("jdbc-journal.bufferSize"),
-        config.getInt("pekko-persistence-jdbc.shared-databases.slick.db.maxConnections"),
+        config.getInt("tidemark.journal.write-threads"),
+        config.getInt("tidemark.journal.read-threads"),
+        config.getInt("tidemark.journal.max-batch"),
         settings.entity().snapshotEvery());
   }
 
@@ -914,11 +915,7 @@ public final class FraudThroughput {
     overrides.put("tidemark.db.user", System.getProperty("tidemark.bench.db.user", "postgres"));
     overrides.put("tidemark.db.password", System.getProperty("tidemark.bench.db.password", ""));
     overrides.put("tidemark.db.schema", schema);
-    overrides.put(
-        "pekko-persistence-jdbc.shared-databases.slick.db.url", CountingJdbcDriver.wrap(url));
-    overrides.put(
-        "pekko-persistence-jdbc.shared-databases.slick.db.driver",
-        CountingJdbcDriver.class.getName());
+    overrides.put("tidemark.journal.url", CountingJdbcDriver.wrap(url));
     return ConfigFactory.load(
         ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.defaultApplication()));
   }

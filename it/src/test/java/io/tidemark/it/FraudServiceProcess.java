@@ -33,12 +33,18 @@ final class FraudServiceProcess implements AutoCloseable {
 
   /** Starts {@code tidemark run} with {@code env} added to this JVM's environment. */
   static FraudServiceProcess start(Map<String, String> env, Path log) throws IOException {
+    return start(env, log, "-Xmx384m");
+  }
+
+  /** As {@link #start(Map, Path)}, with the heap option {@code heap} (e.g. {@code -Xmx768m}). */
+  static FraudServiceProcess start(Map<String, String> env, Path log, String heap)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command =
         new ArrayList<>(
             List.of(
                 java,
-                "-Xmx384m",
+                heap,
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-cp",

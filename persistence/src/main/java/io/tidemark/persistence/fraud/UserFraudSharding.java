@@ -98,7 +98,12 @@ public final class UserFraudSharding {
         defaults.withPassivationStrategy(
             defaults
                 .passivationStrategySettings()
-                .withIdleEntityPassivation(settings.passivateIdleAfter()));
+                .withIdleEntityPassivation(settings.passivateIdleAfter())
+                // The least recently used entities stop beyond the limit: under a backlog of
+                // many users the heap holds a bounded number of entities, not one per user seen.
+                .withActiveEntityLimit(
+                    system.settings().config().getInt("tidemark.fraud.entity.active-entity-limit"))
+                .withLeastRecentlyUsedReplacement());
     return Entity.of(
             UserFraud.ENTITY_KEY,
             context -> UserFraud.create(context.getEntityId(), settings, rule))

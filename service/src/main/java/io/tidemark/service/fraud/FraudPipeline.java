@@ -20,7 +20,10 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -253,18 +256,52 @@ public final class FraudPipeline {
         // sharding may drop a message buffered during a shard hand-off while a later one gets
         // through. mapAsync emits in input order: a batch goes on once all its users answered.
         .mapAsync(settings.parallelism(), askInUserOrder())
-        // The batch's last user group carries what to produce for each record, in record order.
-        .mapConcat(UserBatch.Group::emit)
+        // The batch's last user group carries what to produce for each record, in record order;
+        // one message per partition goes to the producer: its records and its last offset.
+        .mapConcat(group -> Output.perPartition(group.emit()))
         .via(Transactional.flow(producerSettings(), transactionalId));
+  }
+
+  /**
+   * What one consumed record leads to: the records to produce (alerts, a dead letter, or none) and
+   * the record's offset, which the Kafka transaction commits with them.
+   */
+  record Output(List<ProducerRecord<byte[], byte[]>> records, PartitionOffset offset) {
+
+    static Output offsetOnly(PartitionOffset offset) {
+      return new Output(List.of(), offset);
+    }
+
+    /**
+     * The outputs of a batch (in record order) as one producer message per partition: all its
+     * records in order, passing its last offset through. The transactional producer then tracks a
+     * few offsets per batch instead of one per record.
+     */
+    static List<Envelope<byte[], byte[], PartitionOffset>> perPartition(List<Output> outputs) {
+      Map<Integer, List<ProducerRecord<byte[], byte[]>>> records = new LinkedHashMap<>();
+      Map<Integer, PartitionOffset> last = new HashMap<>();
+      for (Output output : outputs) {
+        int partition = output.offset().key().partition();
+        records.computeIfAbsent(partition, p -> new ArrayList<>()).addAll(output.records());
+        last.put(partition, output.offset());
+      }
+      List<Envelope<byte[], byte[], PartitionOffset>> envelopes = new ArrayList<>(records.size());
+      records.forEach(
+          (partition, produced) ->
+              envelopes.add(
+                  produced.isEmpty()
+                      ? ProducerMessage.passThrough(last.get(partition))
+                      : ProducerMessage.multi(produced, last.get(partition))));
+      return envelopes;
+    }
   }
 
   /** A valid transaction on its way to its entity, with the record it came from. */
   private record Pending(TransactionalMessage<byte[], byte[]> message, Transaction txn) {}
 
-  private List<UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>> byUser(
+  private List<UserBatch.Group<Pending, Output>> byUser(
       List<TransactionalMessage<byte[], byte[]>> messages) {
-    UserBatch.Builder<Pending, Envelope<byte[], byte[], PartitionOffset>> batch =
-        UserBatch.builder();
+    UserBatch.Builder<Pending, Output> batch = UserBatch.builder();
     for (TransactionalMessage<byte[], byte[]> message : messages) {
       metrics.consumed();
       ConsumerRecord<byte[], byte[]> record = message.record();
@@ -274,7 +311,7 @@ public final class FraudPipeline {
             invalid.toDeadLetter(
                 settings.transactionsTopic(), record.partition(), record.offset(), value(record));
         metrics.deadLetter(letter.reason());
-        batch.known(ProducerMessage.single(deadLetter(letter), message.partitionOffset()));
+        batch.known(new Output(List.of(deadLetter(letter)), message.partitionOffset()));
       } else {
         Transaction txn = ((Decoded.Valid<Transaction>) decoded).value();
         batch.ask(txn.userId(), new Pending(message, txn));
@@ -291,8 +328,7 @@ public final class FraudPipeline {
    * entity has seen, so it too keeps the order.
    */
   private Function<
-          UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>,
-          CompletionStage<UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>>>
+          UserBatch.Group<Pending, Output>, CompletionStage<UserBatch.Group<Pending, Output>>>
       askInUserOrder() {
     KeyedSequencer users = new KeyedSequencer();
     return group ->
@@ -302,8 +338,8 @@ public final class FraudPipeline {
   }
 
   /** Asks the group's user's entity about all its records; the group with their outputs. */
-  private CompletionStage<UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>>> ask(
-      UserBatch.Group<Pending, Envelope<byte[], byte[], PartitionOffset>> group) {
+  private CompletionStage<UserBatch.Group<Pending, Output>> ask(
+      UserBatch.Group<Pending, Output> group) {
     if (group.records().isEmpty()) {
       return CompletableFuture.completedFuture(group);
     }
@@ -353,9 +389,8 @@ public final class FraudPipeline {
     return next.compareTo(max) > 0 ? max : next;
   }
 
-  private List<Envelope<byte[], byte[], PartitionOffset>> outputs(
-      List<Pending> records, List<UserFraud.Processed> replies) {
-    List<Envelope<byte[], byte[], PartitionOffset>> outputs = new ArrayList<>(replies.size());
+  private List<Output> outputs(List<Pending> records, List<UserFraud.Processed> replies) {
+    List<Output> outputs = new ArrayList<>(replies.size());
     for (int i = 0; i < Math.min(records.size(), replies.size()); i++) {
       TransactionalMessage<byte[], byte[]> message = records.get(i).message();
       outputs.add(output(replies.get(i), message.record(), message.partitionOffset()));
@@ -364,13 +399,13 @@ public final class FraudPipeline {
   }
 
   /** The records a reply stands for: its alerts, a too-late dead letter, or only the offset. */
-  private Envelope<byte[], byte[], PartitionOffset> output(
+  private Output output(
       UserFraud.Processed reply, ConsumerRecord<byte[], byte[]> record, PartitionOffset offset) {
     switch (reply.outcome()) {
       case ACCEPTED -> {
         metrics.accepted(reply.alerts().size());
         if (reply.alerts().isEmpty()) {
-          return ProducerMessage.passThrough(offset);
+          return Output.offsetOnly(offset);
         }
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
         for (FraudAlert alert : reply.alerts()) {
@@ -380,11 +415,11 @@ public final class FraudPipeline {
                   alert.userId().getBytes(StandardCharsets.UTF_8),
                   FraudAlertJson.encode(alert)));
         }
-        return ProducerMessage.multi(records, offset);
+        return new Output(records, offset);
       }
       case DUPLICATE -> {
         metrics.duplicate();
-        return ProducerMessage.passThrough(offset);
+        return Output.offsetOnly(offset);
       }
       default -> {
         metrics.deadLetter(Reason.TOO_LATE);
@@ -396,7 +431,7 @@ public final class FraudPipeline {
                 Reason.TOO_LATE,
                 reply.detail(),
                 value(record));
-        return ProducerMessage.single(deadLetter(letter), offset);
+        return new Output(List.of(deadLetter(letter)), offset);
       }
     }
   }
