@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class FraudClusterIT {
 
-  static final int TRANSACTIONS = 4_000;
+  static final int TRANSACTIONS = 40_000;
   static final int NODES = 3;
   static final String SCHEMA = FraudLog.newSchema();
   static final Path LOGS = FraudServiceProcess.logDir("FraudClusterIT");
@@ -85,10 +85,9 @@ class FraudClusterIT {
       FraudLog.produce(kafka.bootstrapServers(), "transactions", FraudLog.generator(TRANSACTIONS));
       ends = FraudLog.endOffsets(kafka.bootstrapServers(), "transactions");
       total = ends.values().stream().mapToLong(Long::longValue).sum();
-      expected =
-          FraudLog.expected(kafka.bootstrapServers(), "transactions", FraudSettings.defaults());
       long target = total / 3;
-      Await.until(
+      // polled closely: the pipeline drains thousands of transactions a second
+      Await.closely(
           Duration.ofSeconds(180),
           () -> FraudLog.sum(committed()) >= target,
           () -> "committed " + committed() + " < " + target + "\n" + victim.tail());
@@ -100,11 +99,13 @@ class FraudClusterIT {
           () -> committed().equals(ends),
           () -> "drain: offsets " + committed() + " / " + ends + "\n" + nodes.get(0).tail());
       journalAtEnd = FraudLog.journal(SCHEMA);
+      expected =
+          FraudLog.expected(kafka.bootstrapServers(), "transactions", FraudSettings.defaults());
       Map<String, FraudAlert> rows = FraudLog.asTableRows(expected.alerts());
       Await.until(
           Duration.ofSeconds(60),
           () -> FraudLog.table(SCHEMA).size() >= rows.size(),
-          () -> "projection wrote " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
+          () -> "alerts table has " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
       table = FraudLog.table(SCHEMA);
       crossNodeAlerts = newUserAlertsOnTheSurvivorsLiveFeeds();
     } finally {

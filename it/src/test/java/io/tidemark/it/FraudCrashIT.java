@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class FraudCrashIT {
 
-  static final int TRANSACTIONS = 4_000;
+  static final int TRANSACTIONS = 40_000;
   static final int CRASHES = 3;
   static final String SCHEMA = FraudLog.newSchema();
   static final Path LOGS = FraudServiceProcess.logDir("FraudCrashIT");
@@ -61,7 +61,8 @@ class FraudCrashIT {
         if (run < CRASHES) {
           // Kill once the committed progress passed the next quarter and before the end.
           long target = committedSum() + total / (CRASHES + 2);
-          Await.until(
+          // polled closely: the pipeline drains thousands of transactions a second
+          Await.closely(
               Duration.ofSeconds(90),
               () -> committedSum() >= target || !service.isAlive(),
               () ->
@@ -80,7 +81,7 @@ class FraudCrashIT {
           Await.until(
               Duration.ofSeconds(60),
               () -> FraudLog.table(SCHEMA).size() >= rows.size(),
-              () -> "projection wrote " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
+              () -> "alerts table has " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
           table = FraudLog.table(SCHEMA);
         }
       }

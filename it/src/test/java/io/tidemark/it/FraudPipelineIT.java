@@ -119,18 +119,18 @@ class FraudPipelineIT {
     Await.until(
         Duration.ofSeconds(60),
         () -> FraudLog.table(SCHEMA).size() >= rows.size(),
-        () -> "projection wrote " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
+        () -> "alerts table has " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
     assertEquals(rows, FraudLog.table(SCHEMA));
   }
 
   @Test
-  void journalKeepsOnlyWhatRecoveryAndTheProjectionNeed() {
+  void journalKeepsOnlyWhatRecoveryNeeds() {
     Map<String, FraudAlert> rows = FraudLog.asTableRows(expected.alerts());
     Await.until(
         Duration.ofSeconds(60),
         () -> FraudLog.table(SCHEMA).size() >= rows.size(),
-        () -> "projection wrote " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
-    // Once the projection has read every event, the cleanup leaves none below a snapshot: at
+        () -> "alerts table has " + FraudLog.table(SCHEMA).size() + " of " + rows.size());
+    // Once the cleanup has run, no event lies below a snapshot: at
     // most the last snapshot interval (3 events) of each entity.
     Set<String> entities = new HashSet<>();
     expected.users().keySet().forEach(user -> entities.add("UserFraud|" + user));

@@ -67,8 +67,12 @@ class UserFraudSerializationTest {
   }
 
   private <T> void roundTrip(T message) {
+    roundTrip(message, JacksonCborSerializer.class);
+  }
+
+  private <T> void roundTrip(T message, Class<?> serializer) {
     assertInstanceOf(
-        JacksonCborSerializer.class,
+        serializer,
         SerializationExtension.get(testKit.system()).findSerializerFor(message),
         () -> "serializer of " + message.getClass());
     T back = new SerializationTestKit(testKit.system()).verifySerialization(message, true);
@@ -130,8 +134,32 @@ class UserFraudSerializationTest {
   }
 
   @Test
-  void acceptedEventsRoundTrip() {
-    history().forEach(this::roundTrip);
+  void acceptedEventsRoundTripInTheirBinaryForm() {
+    history().forEach(event -> roundTrip(event, AcceptedSerializer.class));
+    String longest = "\u20ac".repeat(1024);
+    Transaction txn = new Transaction(longest, longest, 1e300, null, "DE", T0);
+    FraudAlert alert =
+        new FraudAlert(longest, longest, longest, T0, List.of("DE"), List.of(longest), "r", T0);
+    roundTrip(
+        new Accepted(new TransactionAccepted(txn, List.of(alert), Long.MIN_VALUE), -1),
+        AcceptedSerializer.class);
+  }
+
+  @Test
+  void acceptedEventsWrittenInCborStayReadable() throws Exception {
+    var serialization = SerializationExtension.get(testKit.system());
+    var cbor = serialization.findSerializerFor(State.empty());
+    for (Accepted event : history()) {
+      byte[] bytes = cbor.toBinary(event);
+      Object back =
+          serialization
+              .deserialize(
+                  bytes,
+                  cbor.identifier(),
+                  org.apache.pekko.serialization.Serializers.manifestFor(cbor, event))
+              .get();
+      assertEquals(event, back);
+    }
   }
 
   @Test
