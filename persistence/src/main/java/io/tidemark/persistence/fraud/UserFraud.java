@@ -41,14 +41,13 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
  *
  * <p>Exactly-once output: a Kafka transaction that produced alerts may abort after the entity
  * persisted the event, and the input record is then delivered again. The state therefore keeps, for
- * every retained transaction, the source offset it was accepted from and the alerts its acceptance
- * raised: a redelivery (same offset, or an unknown one) gets exactly the first reply again, so the
- * pipeline's output is a function of the input record alone; a true duplicate (the same txnId at
- * another offset) gets {@link Outcome#DUPLICATE} without alerts, so no alert is repeated. Both
- * persist nothing. A too-late transaction is never stored; its redelivery is too late again. The
- * guarantee holds while the transaction is retained: an uncommitted batch must not span more than
- * {@code window + allowed-lateness} of the user's event time, or a redelivered early transaction
- * has been evicted by then and is answered {@link Outcome#TOO_LATE}.
+ * every retained transaction and every one accepted from a recent offset of its partition (within
+ * {@code State.REDELIVERY_SPAN}, however far event time has moved since), the source offset it was
+ * accepted from and the alerts its acceptance raised: a redelivery (same offset, or an unknown one)
+ * gets exactly the first reply again, so the pipeline's output is a function of the input record
+ * alone; a true duplicate (the same txnId at another offset) gets {@link Outcome#DUPLICATE} without
+ * alerts while the rule retains the transaction, so no alert is repeated. Both persist nothing. A
+ * too-late transaction is never stored; its redelivery is too late again.
  *
  * <p>Lifecycle: started by sharding on the first command for its userId, recovered from the last
  * snapshot plus the events after it (a snapshot every {@code snapshot-every} events; all but the
@@ -212,11 +211,16 @@ public final class UserFraud
       alerts = List.copyOf(alerts);
     }
 
+    /** Whether a record from {@code repeatOffset} is this acceptance's record again. */
+    boolean isFrom(long repeatOffset) {
+      return repeatOffset == Process.NO_OFFSET
+          || offset == Process.NO_OFFSET
+          || repeatOffset == offset;
+    }
+
     /** The reply to a transaction with this txnId arriving from {@code repeatOffset}. */
     Processed repeatedFrom(long repeatOffset, String txnId) {
-      if (repeatOffset == Process.NO_OFFSET
-          || offset == Process.NO_OFFSET
-          || repeatOffset == offset) {
+      if (isFrom(repeatOffset)) {
         return Processed.accepted(alerts);
       }
       return new Processed(
@@ -227,17 +231,28 @@ public final class UserFraud
   }
 
   /**
-   * The entity's state: the rule's state and, for exactly its retained transactions, how each was
-   * accepted.
+   * The entity's state: the rule's state and, for its retained transactions and its recent ones,
+   * how each was accepted.
    *
    * @param fraud the rule's state
-   * @param acceptances by txnId, one per transaction retained in {@code fraud}
+   * @param acceptances by txnId: one per transaction retained in {@code fraud}, and also one per
+   *     transaction accepted from an offset less than {@link #REDELIVERY_SPAN} below the highest
+   *     offset accepted so far. Such a record may still be uncommitted when the rule has long
+   *     forgotten it (a backlog moves event time fast), and its redelivery must get the first
+   *     answer again, alerts included.
    * @param retainAfterTs the highest retention horizon of the events so far: every transaction with
-   *     {@code ts <= retainAfterTs} has been forgotten; {@link Long#MIN_VALUE} before the first
-   *     event. Under an unchanged rule a transaction that old is too late anyway.
+   *     {@code ts <= retainAfterTs} has been forgotten by the rule; {@link Long#MIN_VALUE} before
+   *     the first event. Under an unchanged rule a transaction that old is too late anyway.
    */
   public record State(FraudState fraud, Map<String, Acceptance> acceptances, long retainAfterTs)
       implements CborSerializable {
+
+    /**
+     * How many offsets of its partition below the highest one it accepted an entity still answers a
+     * redelivery of exactly. Far more than a partition can have processed but not committed (a few
+     * batches and one commit interval), and small enough to bound a busy user's state.
+     */
+    static final long REDELIVERY_SPAN = 20_000;
 
     private static final State EMPTY = new State(FraudState.empty(), Map.of(), Long.MIN_VALUE);
 
@@ -252,12 +267,22 @@ public final class UserFraud
     }
 
     /**
-     * The state after {@code event}; evicts acceptances exactly as the rule evicts transactions.
+     * The state after {@code event}; evicts an acceptance once the rule has evicted its transaction
+     * and its offset is more than {@link #REDELIVERY_SPAN} below the highest accepted offset.
      */
     State apply(Accepted event) {
       TransactionAccepted accepted = event.accepted();
       Map<String, Acceptance> next = new HashMap<>(acceptances);
-      next.values().removeIf(a -> a.ts() <= accepted.retainAfterTs());
+      long highest = event.offset();
+      for (Acceptance a : next.values()) {
+        highest = Math.max(highest, a.offset());
+      }
+      long recentFrom = highest - REDELIVERY_SPAN;
+      next.values()
+          .removeIf(
+              a ->
+                  a.ts() <= accepted.retainAfterTs()
+                      && (a.offset() == Process.NO_OFFSET || a.offset() <= recentFrom));
       Transaction txn = accepted.transaction();
       if (txn.ts() > accepted.retainAfterTs()) {
         next.put(txn.txnId(), new Acceptance(txn.ts(), event.offset(), accepted.alerts()));

@@ -4,10 +4,11 @@ import io.tidemark.streams.event.Transaction;
 import java.util.List;
 
 /**
- * How {@link UserFraud} answers one transaction, before anything is persisted: a repeat of a
- * retained txnId gets its first reply again (or {@code DUPLICATE} from another offset), a
- * transaction older than the state remembers is too late, and otherwise the pure {@link FraudRule}
- * decides. A pure function of the entity's state, the transaction and the rule in force.
+ * How {@link UserFraud} answers one transaction, before anything is persisted: a redelivery of an
+ * accepted record gets its first reply again, a repeat of a retained txnId from another offset is a
+ * {@code DUPLICATE}, a transaction older than the state remembers is too late, and otherwise the
+ * pure {@link FraudRule} decides. A pure function of the entity's state, the transaction and the
+ * rule in force.
  */
 final class UserFraudDecision {
 
@@ -18,7 +19,9 @@ final class UserFraudDecision {
 
   static Step decide(UserFraud.State state, Transaction txn, long offset, FraudSettings settings) {
     UserFraud.Acceptance earlier = state.acceptances().get(txn.txnId());
-    if (earlier != null) {
+    // A redelivery gets its first answer; a duplicate from another offset is one only while the
+    // rule still retains the transaction, after that the rule judges it (too late).
+    if (earlier != null && (earlier.isFrom(offset) || state.fraud().retains(txn.txnId()))) {
       return new Step(earlier.repeatedFrom(offset, txn.txnId()), null);
     }
     Decision decision = FraudRule.decide(state.fraud(), txn, settings);
