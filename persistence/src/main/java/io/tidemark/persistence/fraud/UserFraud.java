@@ -199,16 +199,29 @@ public final class UserFraud
   }
 
   /**
-   * How a retained transaction was accepted: what a repeat of it is answered with.
+   * How a remembered transaction was accepted: what a repeat of it is answered with.
    *
-   * @param ts its event time (it is evicted with the rule's retention, by ts)
+   * @param ts its event time (the rule evicts it by ts)
    * @param offset the input offset it was accepted from, or {@link Process#NO_OFFSET}
    * @param alerts the alerts its acceptance raised
+   * @param forgottenAt the offset of the accepted record whose arrival made the rule forget it, or
+   *     {@link Long#MAX_VALUE} while the rule retains it: a repeat from another record is a
+   *     duplicate if that record came before (its first answer was), too late otherwise
    */
-  public record Acceptance(long ts, long offset, List<FraudAlert> alerts) {
+  public record Acceptance(long ts, long offset, List<FraudAlert> alerts, long forgottenAt) {
 
     public Acceptance {
       alerts = List.copyOf(alerts);
+    }
+
+    /** An acceptance the rule retains. */
+    Acceptance(long ts, long offset, List<FraudAlert> alerts) {
+      this(ts, offset, alerts, Long.MAX_VALUE);
+    }
+
+    /** Whether a record from {@code repeatOffset} got, or gets, its answer from this acceptance. */
+    boolean answers(long repeatOffset) {
+      return isFrom(repeatOffset) || repeatOffset <= forgottenAt;
     }
 
     /** Whether a record from {@code repeatOffset} is this acceptance's record again. */
@@ -236,10 +249,10 @@ public final class UserFraud
    *
    * @param fraud the rule's state
    * @param acceptances by txnId: one per transaction retained in {@code fraud}, and also one per
-   *     transaction accepted from an offset less than {@link #REDELIVERY_SPAN} below the highest
-   *     offset accepted so far. Such a record may still be uncommitted when the rule has long
-   *     forgotten it (a backlog moves event time fast), and its redelivery must get the first
-   *     answer again, alerts included.
+   *     transaction the rule forgot at an offset less than {@link #REDELIVERY_SPAN} below the
+   *     highest offset accepted so far. A record answered from it may still be uncommitted when the
+   *     rule has long forgotten it (a backlog moves event time fast), and its redelivery must get
+   *     the first answer again: its alerts, or that it was a duplicate.
    * @param retainAfterTs the highest retention horizon of the events so far: every transaction with
    *     {@code ts <= retainAfterTs} has been forgotten by the rule; {@link Long#MIN_VALUE} before
    *     the first event. Under an unchanged rule a transaction that old is too late anyway.
@@ -267,8 +280,8 @@ public final class UserFraud
     }
 
     /**
-     * The state after {@code event}; evicts an acceptance once the rule has evicted its transaction
-     * and its offset is more than {@link #REDELIVERY_SPAN} below the highest accepted offset.
+     * The state after {@code event}; evicts an acceptance once the rule has forgotten its
+     * transaction at an offset more than {@link #REDELIVERY_SPAN} below the highest accepted one.
      */
     State apply(Accepted event) {
       TransactionAccepted accepted = event.accepted();
@@ -278,11 +291,18 @@ public final class UserFraud
         highest = Math.max(highest, a.offset());
       }
       long recentFrom = highest - REDELIVERY_SPAN;
+      // Those the rule forgets now are remembered with the offset that made it forget them ...
+      next.replaceAll(
+          (id, a) ->
+              a.ts() <= accepted.retainAfterTs() && a.forgottenAt() == Long.MAX_VALUE
+                  ? new Acceptance(a.ts(), a.offset(), a.alerts(), event.offset())
+                  : a);
+      // ... until every record answered from them is more than the span behind.
       next.values()
           .removeIf(
               a ->
-                  a.ts() <= accepted.retainAfterTs()
-                      && (a.offset() == Process.NO_OFFSET || a.offset() <= recentFrom));
+                  a.forgottenAt() != Long.MAX_VALUE
+                      && (a.offset() == Process.NO_OFFSET || a.forgottenAt() <= recentFrom));
       Transaction txn = accepted.transaction();
       if (txn.ts() > accepted.retainAfterTs()) {
         next.put(txn.txnId(), new Acceptance(txn.ts(), event.offset(), accepted.alerts()));

@@ -19,9 +19,9 @@ final class UserFraudDecision {
 
   static Step decide(UserFraud.State state, Transaction txn, long offset, FraudSettings settings) {
     UserFraud.Acceptance earlier = state.acceptances().get(txn.txnId());
-    // A redelivery gets its first answer; a duplicate from another offset is one only while the
-    // rule still retains the transaction, after that the rule judges it (too late).
-    if (earlier != null && (earlier.isFrom(offset) || state.fraud().retains(txn.txnId()))) {
+    // A redelivery gets its first answer; a repeat from another record is a duplicate if that
+    // record came before the rule forgot the transaction, otherwise the rule judges it (too late).
+    if (earlier != null && earlier.answers(offset)) {
       return new Step(earlier.repeatedFrom(offset, txn.txnId()), null);
     }
     Decision decision = FraudRule.decide(state.fraud(), txn, settings);

@@ -133,6 +133,7 @@ class UserFraudPropertyTest {
     FraudState state = FraudState.empty();
     final Map<String, Integer> acceptedFrom = new HashMap<>();
     final Map<String, List<FraudAlert>> raised = new HashMap<>();
+    final Map<Integer, Processed> duplicates = new HashMap<>();
     final Set<String> flagged = new HashSet<>();
 
     Model(FraudSettings settings) {
@@ -145,15 +146,22 @@ class UserFraudPropertyTest {
       if (from != null && from == offset) {
         return Processed.accepted(raised.get(txn.txnId()));
       }
+      // A record answered as a duplicate is one again, even once the rule forgot the original.
+      if (duplicates.containsKey(offset)) {
+        return duplicates.get(offset);
+      }
       Decision decision = FraudRule.decide(state, txn, settings);
       if (decision instanceof Decision.Duplicate) {
-        return new Processed(
-            Outcome.DUPLICATE,
-            List.of(),
-            "fraud: txnId "
-                + txn.txnId()
-                + " already accepted from offset "
-                + acceptedFrom.get(txn.txnId()));
+        Processed duplicate =
+            new Processed(
+                Outcome.DUPLICATE,
+                List.of(),
+                "fraud: txnId "
+                    + txn.txnId()
+                    + " already accepted from offset "
+                    + acceptedFrom.get(txn.txnId()));
+        duplicates.put(offset, duplicate);
+        return duplicate;
       }
       if (decision instanceof Decision.TooLate tooLate) {
         return new Processed(Outcome.TOO_LATE, List.of(), tooLate.detail());

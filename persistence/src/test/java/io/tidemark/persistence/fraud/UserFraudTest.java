@@ -293,6 +293,19 @@ class UserFraudTest {
   }
 
   @Test
+  void aDuplicateIsADuplicateAgainWhenRedeliveredAfterTheRuleForgotTheOriginal() {
+    User user = new User();
+    Transaction t1 = user.accept("DE", T0);
+    var duplicate = user.send(t1);
+    assertEquals(Outcome.DUPLICATE, duplicate.reply().outcome());
+    Transaction t2 = user.accept("FR", T0 + 16 * MINUTE);
+    assertEquals(Set.of(t2.txnId()), user.retained(), "the rule forgot t1");
+
+    assertEquals(duplicate.reply(), user.send(t1, 1).reply(), "the duplicate's redelivery");
+    assertEquals(Outcome.TOO_LATE, user.send(t1, 3).reply().outcome(), "a later copy");
+  }
+
+  @Test
   void aForgottenTransactionIsRememberedForRedeliveryWithinTheSpanOnly() {
     User user = new User();
     Transaction t1 = user.accept("DE", T0);
