@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * results, offsets and snapshot commit in one transaction. Kafka offsets are never committed: the
  * consumer group only spreads the partitions. A failure (a fenced partition, a dead letter that
  * could not be written, the database unreachable at assignment) restarts the consumer with backoff,
- * which reads every position again.
+ * which reads every position again; a commit the database refuses for good stops the pipeline, and
+ * readiness says so (see {@link Committer}).
  */
 public final class ClickstreamPipeline implements AutoCloseable {
 
@@ -204,7 +205,33 @@ public final class ClickstreamPipeline implements AutoCloseable {
         position.snapshot().isPresent() ? " with its checkpointed windows" : "");
     return new PartitionStream(
             partition, position, settings, committer, deadLetters, metrics, live, gate)
-        .run(pair.second(), system);
+        .run(pair.second(), system)
+        .handle(
+            (done, error) -> {
+              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+              if (cause instanceof Committer.CommitRejectedException rejected) {
+                failWith(rejected);
+                return Done.getInstance();
+              }
+              if (error != null) {
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
+              }
+              return done;
+            });
+  }
+
+  /**
+   * Stops the whole pipeline for good, without the consumer restart that other failures get: a
+   * commit the database refuses for a reason that cannot heal would fail again after every restart.
+   * The failure shows in {@link PipelineMetrics#failure()}, and so in readiness and metrics.
+   */
+  private void failWith(Committer.CommitRejectedException rejected) {
+    if (stopping.get()) {
+      return;
+    }
+    metrics.failed(rejected.getMessage());
+    log.error("Clickstream pipeline stopped: {}", rejected.getMessage(), rejected.getCause());
+    killSwitch.abort(rejected);
   }
 
   /**

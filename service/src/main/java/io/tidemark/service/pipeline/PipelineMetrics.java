@@ -3,10 +3,12 @@ package io.tidemark.service.pipeline;
 import io.tidemark.streams.event.Reason;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -22,6 +24,8 @@ public final class PipelineMetrics {
   private final LongAdder commits = new LongAdder();
   private final LongAdder rows = new LongAdder();
   private final LongAdder retries = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final AtomicReference<String> failure = new AtomicReference<>();
   private final Map<Integer, AtomicLong> committedOffsets = new ConcurrentHashMap<>();
   private final Map<Integer, Boolean> assigned = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> watermarks = new ConcurrentHashMap<>();
@@ -74,6 +78,14 @@ public final class PipelineMetrics {
     retries.increment();
   }
 
+  void rejected() {
+    rejected.increment();
+  }
+
+  void failed(String reason) {
+    failure.compareAndSet(null, reason);
+  }
+
   void assigned(int partition) {
     assigned.put(partition, Boolean.TRUE);
   }
@@ -107,6 +119,16 @@ public final class PipelineMetrics {
   /** Database transactions retried since start. */
   public long retries() {
     return retries.sum();
+  }
+
+  /** Commits the database refused for a reason retrying cannot change, since start. */
+  public long rejectedCommits() {
+    return rejected.sum();
+  }
+
+  /** Why the pipeline stopped on its own, if it did: it then consumes nothing until restarted. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   /** The next offset committed last, per partition this process committed. */

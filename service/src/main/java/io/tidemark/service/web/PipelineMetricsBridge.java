@@ -62,6 +62,9 @@ public final class PipelineMetricsBridge {
       }
     }
     pipeline.watermarks().forEach((p, mark) -> metrics.watermark(topic, p).set(mark));
+    advance("retries", pipeline.retries(), metrics::commitRetries, topic);
+    advance("rejected", pipeline.rejectedCommits(), metrics::commitsRejected, topic);
+    metrics.pipelineFailed(topic).set(pipeline.failure().isPresent() ? 1 : 0);
   }
 
   /** Sets the consumer lag of each partition from its end offset and committed position. */

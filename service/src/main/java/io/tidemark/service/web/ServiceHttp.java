@@ -235,10 +235,12 @@ public final class ServiceHttp {
 
   /**
    * Feeds the metrics from a clickstream pipeline consuming {@code topic}: its counters every
-   * {@link #SYNC_INTERVAL}, its partitions' consumer lag every second.
+   * {@link #SYNC_INTERVAL}, its partitions' consumer lag every second; readiness fails once it has
+   * stopped on a failure.
    */
   public void observe(PipelineMetrics pipeline, String topic) {
     PipelineMetricsBridge bridge = new PipelineMetricsBridge(pipeline, metrics, topic);
+    readiness.register(ReadinessChecks.pipeline(topic, pipeline));
     ConsumerLagProbe lag = new ConsumerLagProbe(kafka, topic, pipeline, bridge);
     var classic = system.classicSystem();
     var sync =
