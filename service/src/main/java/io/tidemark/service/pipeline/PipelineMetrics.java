@@ -19,6 +19,12 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PipelineMetrics {
 
+  /** Records between the consumer and the windows, in batches ({@code max-batch-bytes} each). */
+  public static final String RECORD_BATCHES = "record-batches";
+
+  /** Results waiting for the database ({@code max-pending-bytes} per partition). */
+  public static final String PENDING_COMMITS = "pending-commits";
+
   private final LongAdder consumed = new LongAdder();
   private final Map<Reason, LongAdder> deadLetters = new EnumMap<>(Reason.class);
   private final LongAdder commits = new LongAdder();
@@ -26,6 +32,8 @@ public final class PipelineMetrics {
   private final LongAdder retries = new LongAdder();
   private final LongAdder rejected = new LongAdder();
   private final AtomicReference<String> failure = new AtomicReference<>();
+  private final Map<String, AtomicLong> buffered = new ConcurrentHashMap<>();
+  private final Map<String, Map<Integer, AtomicLong>> held = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> committedOffsets = new ConcurrentHashMap<>();
   private final Map<Integer, Boolean> assigned = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> watermarks = new ConcurrentHashMap<>();
@@ -78,6 +86,16 @@ public final class PipelineMetrics {
     retries.increment();
   }
 
+  void buffered(String buffer, long bytes) {
+    buffered.computeIfAbsent(buffer, b -> new AtomicLong()).addAndGet(bytes);
+  }
+
+  void holding(String buffer, int partition, long bytes) {
+    held.computeIfAbsent(buffer, b -> new ConcurrentHashMap<>())
+        .computeIfAbsent(partition, p -> new AtomicLong())
+        .set(bytes);
+  }
+
   void rejected() {
     rejected.increment();
   }
@@ -119,6 +137,19 @@ public final class PipelineMetrics {
   /** Database transactions retried since start. */
   public long retries() {
     return retries.sum();
+  }
+
+  /**
+   * Bytes held now by each bounded buffer of the pipeline ({@link #RECORD_BATCHES}, {@link
+   * #PENDING_COMMITS}), all partitions together; an estimate.
+   */
+  public Map<String, Long> bufferedBytes() {
+    Map<String, Long> result = new TreeMap<>();
+    buffered.forEach((buffer, bytes) -> result.put(buffer, Math.max(0, bytes.get())));
+    held.forEach(
+        (buffer, partitions) ->
+            result.put(buffer, partitions.values().stream().mapToLong(AtomicLong::get).sum()));
+    return result;
   }
 
   /** Commits the database refused for a reason retrying cannot change, since start. */

@@ -65,6 +65,7 @@ public final class PipelineMetricsBridge {
     advance("retries", pipeline.retries(), metrics::commitRetries, topic);
     advance("rejected", pipeline.rejectedCommits(), metrics::commitsRejected, topic);
     metrics.pipelineFailed(topic).set(pipeline.failure().isPresent() ? 1 : 0);
+    pipeline.bufferedBytes().forEach((buffer, bytes) -> metrics.bufferBytes(buffer).set(bytes));
   }
 
   /** Sets the consumer lag of each partition from its end offset and committed position. */
