@@ -102,7 +102,7 @@ class PartitionStreamBoundsTest {
   @Test
   void recordsWaitingForThePartitionAreBoundedInBytesAsWellAsInCount() {
     int recordBytes = 20_000;
-    long maxBatchBytes = 1024 * 1024;
+    long maxBatchBytes = 256 * 1024;
     Config config =
         ConfigFactory.parseString(
                 "tidemark.pipeline { max-batch = 1000, max-batch-bytes = " + maxBatchBytes + " }")
