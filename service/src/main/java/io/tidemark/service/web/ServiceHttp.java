@@ -59,6 +59,9 @@ public final class ServiceHttp {
   /** The live feed's pacing of window messages (service http.conf). */
   static final String LIVE_WINDOWS = "tidemark.http.live-windows";
 
+  /** The live feed's windows in {@code tidemark_buffer_bytes} and {@code _keys}. */
+  static final String LIVE_FEED_BUFFER = "live-windows";
+
   /** How often the pipeline counters are copied into the metrics. */
   static final Duration SYNC_INTERVAL = Duration.ofMillis(250);
 
@@ -70,6 +73,8 @@ public final class ServiceHttp {
   private final TidemarkMetrics metrics = new TidemarkMetrics();
   private final LocalLiveHub hub;
   private final ClusterLiveFeed live;
+  private final long liveMaxBytes;
+  private long liveDropped;
   private final Readiness readiness;
   private final Admin kafka;
   private final Executor blocking;
@@ -90,12 +95,14 @@ public final class ServiceHttp {
             Materializer.matFromSystem(system),
             settings.webSocket().publishBuffer(),
             metrics.liveMessagesDropped());
+    this.liveMaxBytes = config.getBytes(LIVE_WINDOWS + ".max-bytes");
     this.live =
         ClusterLiveFeed.start(
             system,
             hub,
             new LiveStats(metrics, Clock.systemUTC()),
             config.getInt(LIVE_WINDOWS + ".max-per-interval"),
+            liveMaxBytes,
             config.getDuration(LIVE_WINDOWS + ".interval"),
             settings.webSocket().statsInterval());
     this.kafka =
@@ -246,7 +253,14 @@ public final class ServiceHttp {
     var sync =
         classic
             .scheduler()
-            .scheduleAtFixedRate(SYNC_INTERVAL, SYNC_INTERVAL, bridge::sync, classic.dispatcher());
+            .scheduleAtFixedRate(
+                SYNC_INTERVAL,
+                SYNC_INTERVAL,
+                () -> {
+                  bridge.sync();
+                  syncLiveFeed();
+                },
+                classic.dispatcher());
     var probe =
         classic
             .scheduler()
@@ -261,6 +275,15 @@ public final class ServiceHttp {
               probe.cancel();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
+  }
+
+  private void syncLiveFeed() {
+    metrics.bufferBytes(LIVE_FEED_BUFFER).set(live.windows().bytes());
+    metrics.bufferKeys(LIVE_FEED_BUFFER).set(live.windows().tracked());
+    metrics.bufferLimitBytes(LIVE_FEED_BUFFER).set(liveMaxBytes);
+    long dropped = live.droppedUpdates();
+    metrics.liveMessagesDropped().inc(Math.max(0, dropped - liveDropped));
+    liveDropped = Math.max(liveDropped, dropped);
   }
 
   /** Binds the server (blocking until bound); it unbinds on coordinated shutdown. */
