@@ -83,7 +83,12 @@ public final class ServiceHttp {
   private final AtomicReference<Function<String, CompletionStage<UserFraud.StateView>>>
       fraudStates = new AtomicReference<>();
 
-  private ServiceHttp(ActorSystem<?> system, Config config, DataSource db, ConsumptionGate gate) {
+  private ServiceHttp(
+      ActorSystem<?> system,
+      Config config,
+      DataSource db,
+      DataSource queries,
+      ConsumptionGate gate) {
     this.system = system;
     this.settings = HttpSettings.create(config);
     this.blocking =
@@ -126,7 +131,7 @@ public final class ServiceHttp {
         new TidemarkRoutes(
             new HealthRoutes(readiness),
             new QueryRoutes(
-                new JdbcQueryRepository(db, blocking),
+                new JdbcQueryRepository(queries, blocking),
                 (FraudStateLookup<UserFraud.StateView>) this::fraudState,
                 settings.maxRange(),
                 settings.maxAlerts()),
@@ -139,11 +144,16 @@ public final class ServiceHttp {
   /**
    * Prepares the HTTP side: live hub and statistics started, readiness checks registered, fraud
    * rule read from the database (the stored rule wins over the configured one) and kept in step
-   * with the other nodes. Nothing listens until {@link #bind()}.
+   * with the other nodes. Nothing listens until {@link #bind()}. The query API reads through {@code
+   * queries}, a pool apart from the writer's {@code dataSource}.
    */
   public static ServiceHttp create(
-      ActorSystem<?> system, Config config, DataSource dataSource, ConsumptionGate gate) {
-    ServiceHttp http = new ServiceHttp(system, config, dataSource, gate);
+      ActorSystem<?> system,
+      Config config,
+      DataSource dataSource,
+      DataSource queries,
+      ConsumptionGate gate) {
+    ServiceHttp http = new ServiceHttp(system, config, dataSource, queries, gate);
     http.startBackground();
     return http;
   }
