@@ -112,6 +112,13 @@ public final class TidemarkMetrics {
           "Serving-layer transactions the database refused for a reason retrying cannot change;"
               + " the pipeline stops",
           "topic");
+  private final MetricFamily<Counter> logsRewound =
+      registry.counter(
+          "tidemark_input_log_rewound_total",
+          "Partitions refused because the position stored with the tables lies outside their log"
+              + " (topic deleted and created again, or records deleted before they were consumed);"
+              + " the pipeline stops",
+          "topic");
   private final MetricFamily<Gauge> pipelineFailed =
       registry.gauge(
           "tidemark_pipeline_failed",
@@ -231,6 +238,10 @@ public final class TidemarkMetrics {
 
   public Counter commitsRejected(String topic) {
     return commitsRejected.labels(topic);
+  }
+
+  public Counter logsRewound(String topic) {
+    return logsRewound.labels(topic);
   }
 
   public Gauge pipelineFailed(String topic) {

@@ -31,6 +31,7 @@ public final class PipelineMetrics {
   private final LongAdder rows = new LongAdder();
   private final LongAdder retries = new LongAdder();
   private final LongAdder rejected = new LongAdder();
+  private final LongAdder rewound = new LongAdder();
   private final AtomicReference<String> failure = new AtomicReference<>();
   private final Map<String, AtomicLong> buffered = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, AtomicLong>> held = new ConcurrentHashMap<>();
@@ -96,6 +97,10 @@ public final class PipelineMetrics {
         .set(bytes);
   }
 
+  void logRewound() {
+    rewound.increment();
+  }
+
   void rejected() {
     rejected.increment();
   }
@@ -150,6 +155,11 @@ public final class PipelineMetrics {
         (buffer, partitions) ->
             result.put(buffer, partitions.values().stream().mapToLong(AtomicLong::get).sum()));
     return result;
+  }
+
+  /** Assignments refused because the stored position lay outside the partition's log. */
+  public long rewoundLogs() {
+    return rewound.sum();
   }
 
   /** Commits the database refused for a reason retrying cannot change, since start. */

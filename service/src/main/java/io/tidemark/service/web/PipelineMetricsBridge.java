@@ -64,6 +64,7 @@ public final class PipelineMetricsBridge {
     pipeline.watermarks().forEach((p, mark) -> metrics.watermark(topic, p).set(mark));
     advance("retries", pipeline.retries(), metrics::commitRetries, topic);
     advance("rejected", pipeline.rejectedCommits(), metrics::commitsRejected, topic);
+    advance("rewound", pipeline.rewoundLogs(), metrics::logsRewound, topic);
     metrics.pipelineFailed(topic).set(pipeline.failure().isPresent() ? 1 : 0);
     pipeline.bufferedBytes().forEach((buffer, bytes) -> metrics.bufferBytes(buffer).set(bytes));
   }
