@@ -255,6 +255,7 @@ public final class ClickstreamPipeline implements AutoCloseable {
         .run(pair.second(), system)
         .handle(
             (done, error) -> {
+              metrics.released(partition);
               Throwable cause = error instanceof CompletionException ? error.getCause() : error;
               if (cause instanceof Committer.CommitRejectedException rejected) {
                 failWith(rejected);

@@ -181,7 +181,7 @@ final class PartitionStream {
   private List<ConsumerRecord<byte[], byte[]>> addToBatch(
       List<ConsumerRecord<byte[], byte[]>> batch, ConsumerRecord<byte[], byte[]> record) {
     batch.add(record);
-    metrics.buffered(PipelineMetrics.RECORD_BATCHES, bytes(record));
+    metrics.buffered(PipelineMetrics.RECORD_BATCHES, partition, bytes(record));
     return batch;
   }
 
@@ -202,7 +202,7 @@ final class PartitionStream {
     for (ConsumerRecord<byte[], byte[]> record : records) {
       held += bytes(record);
     }
-    metrics.buffered(PipelineMetrics.RECORD_BATCHES, -held);
+    metrics.buffered(PipelineMetrics.RECORD_BATCHES, partition, -held);
     List<Timed<Received<Click>>> valid = new ArrayList<>(records.size());
     for (ConsumerRecord<byte[], byte[]> record : records) {
       long offset = record.offset();

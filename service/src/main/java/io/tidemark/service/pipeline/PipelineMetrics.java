@@ -33,7 +33,6 @@ public final class PipelineMetrics {
   private final LongAdder rejected = new LongAdder();
   private final LongAdder rewound = new LongAdder();
   private final AtomicReference<String> failure = new AtomicReference<>();
-  private final Map<String, AtomicLong> buffered = new ConcurrentHashMap<>();
   private final Map<String, Map<Integer, AtomicLong>> held = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> committedOffsets = new ConcurrentHashMap<>();
   private final Map<Integer, Boolean> assigned = new ConcurrentHashMap<>();
@@ -87,8 +86,15 @@ public final class PipelineMetrics {
     retries.increment();
   }
 
-  void buffered(String buffer, long bytes) {
-    buffered.computeIfAbsent(buffer, b -> new AtomicLong()).addAndGet(bytes);
+  void buffered(String buffer, int partition, long bytes) {
+    held.computeIfAbsent(buffer, b -> new ConcurrentHashMap<>())
+        .computeIfAbsent(partition, p -> new AtomicLong())
+        .addAndGet(bytes);
+  }
+
+  /** The partition's stream ended: whatever its buffers held is gone with it. */
+  void released(int partition) {
+    held.values().forEach(partitions -> partitions.remove(partition));
   }
 
   void holding(String buffer, int partition, long bytes) {
@@ -150,7 +156,6 @@ public final class PipelineMetrics {
    */
   public Map<String, Long> bufferedBytes() {
     Map<String, Long> result = new TreeMap<>();
-    buffered.forEach((buffer, bytes) -> result.put(buffer, Math.max(0, bytes.get())));
     held.forEach(
         (buffer, partitions) ->
             result.put(buffer, partitions.values().stream().mapToLong(AtomicLong::get).sum()));

@@ -77,4 +77,19 @@ class PipelineMetricsExportTest {
       assertTrue(text.contains(line + "\n"), () -> line + " in\n" + text);
     }
   }
+
+  @Test
+  void whatAPartitionHeldIsGoneWithItsStream() {
+    PipelineMetrics pipeline = new PipelineMetrics();
+    pipeline.buffered(PipelineMetrics.RECORD_BATCHES, 3, 4_000);
+    pipeline.buffered(PipelineMetrics.RECORD_BATCHES, 5, 1_000);
+    pipeline.holding(PipelineMetrics.PENDING_COMMITS, 3, 700);
+    pipeline.buffered(PipelineMetrics.RECORD_BATCHES, 3, -1_000);
+
+    pipeline.released(3);
+
+    assertEquals(
+        Map.of(PipelineMetrics.RECORD_BATCHES, 1_000L, PipelineMetrics.PENDING_COMMITS, 0L),
+        pipeline.bufferedBytes());
+  }
 }
