@@ -2,6 +2,7 @@ package io.tidemark.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -18,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where results become HTTP responses: JSON bodies, and the mapping of failures to
- * status codes. A bad argument is a 400 naming what was wrong; a backend that failed or timed out
- * is a 503; nothing is ever answered 500, and every error body is {@code {"error": "...", ...}}.
+ * status codes. A bad argument is a 400 naming what was wrong, and so is a value the database
+ * refuses as data (SQLSTATE class {@code 22}: a NUL character, a time outside its range); a backend
+ * that failed or timed out is a 503; nothing is ever answered 500, and every error body is {@code
+ * {"error": "...", ...}}.
  */
 public final class Responses {
 
@@ -78,6 +81,16 @@ public final class Responses {
     if (cause instanceof TimeoutException) {
       return error(StatusCodes.SERVICE_UNAVAILABLE, "timed out");
     }
+    String state = sqlState(cause);
+    if (state.startsWith("22")) {
+      return error(
+          StatusCodes.BAD_REQUEST,
+          "the database cannot take a value of this request",
+          Map.of("sqlState", state));
+    }
+    if (state.equals("57014")) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, "query timed out");
+    }
     log.warn("Request failed", cause);
     return error(StatusCodes.SERVICE_UNAVAILABLE, "service unavailable");
   }
@@ -87,6 +100,17 @@ public final class Responses {
       CompletionStage<T> result, Function<? super T, HttpResponse> onSuccess) {
     return result.handle(
         (value, failure) -> failure == null ? onSuccess.apply(value) : failure(failure));
+  }
+
+  /** The SQLSTATE of the first SQL exception among the causes, or "". */
+  private static String sqlState(Throwable failure) {
+    int depth = 0;
+    for (Throwable t = failure; t != null && depth++ < 16; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+    }
+    return "";
   }
 
   private static Throwable unwrap(Throwable failure) {

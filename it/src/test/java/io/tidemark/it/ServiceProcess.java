@@ -23,10 +23,12 @@ final class ServiceProcess implements AutoCloseable {
 
   private final Process process;
   private final Path logFile;
+  private final Thread pump;
 
-  private ServiceProcess(Process process, Path logFile) {
+  private ServiceProcess(Process process, Path logFile, Thread pump) {
     this.process = process;
     this.logFile = logFile;
+    this.pump = pump;
   }
 
   /**
@@ -52,7 +54,7 @@ final class ServiceProcess implements AutoCloseable {
     Thread pump = new Thread(() -> pump(process, logFile), "service-process-output");
     pump.setDaemon(true);
     pump.start();
-    return new ServiceProcess(process, logFile);
+    return new ServiceProcess(process, logFile, pump);
   }
 
   private static void pump(Process process, Path logFile) {
@@ -83,6 +85,38 @@ final class ServiceProcess implements AutoCloseable {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("Service process " + process.pid() + " outlived SIGKILL");
     }
+  }
+
+  /** Every line of the process output so far. */
+  List<String> lines() {
+    try {
+      return Files.exists(logFile) ? Files.readAllLines(logFile) : List.of();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends SIGTERM and waits up to {@code timeout} for the process to exit.
+   *
+   * @return the time it took to exit
+   * @throws IllegalStateException if it is still running after {@code timeout} (then killed)
+   */
+  Duration terminate(Duration timeout) throws InterruptedException {
+    long start = System.nanoTime();
+    process.destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("Service process " + process.pid() + " outlived SIGTERM");
+    }
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    // the whole output is in the log once the pump has read to its end
+    pump.join(timeout.toMillis());
+    return took;
+  }
+
+  int exitValue() {
+    return process.exitValue();
   }
 
   /** The last lines of the process output, for failure messages. */

@@ -100,6 +100,45 @@ public final class TidemarkMetrics {
           "tidemark_live_messages_dropped_total",
           "Live-feed messages dropped because the fan-out buffer was full");
 
+  private final MetricFamily<Counter> commitRetries =
+      registry.counter(
+          "tidemark_commit_retries_total",
+          "Serving-layer transactions tried again after a failure that can heal (lost"
+              + " connection, serialization failure, deadlock, database shutdown)",
+          "topic");
+  private final MetricFamily<Counter> commitsRejected =
+      registry.counter(
+          "tidemark_commits_rejected_total",
+          "Serving-layer transactions the database refused for a reason retrying cannot change;"
+              + " the pipeline stops",
+          "topic");
+  private final MetricFamily<Counter> logsRewound =
+      registry.counter(
+          "tidemark_input_log_rewound_total",
+          "Partitions refused because the position stored with the tables lies outside their log"
+              + " (topic deleted and created again, or records deleted before they were consumed);"
+              + " the pipeline stops",
+          "topic");
+  private final MetricFamily<Gauge> pipelineFailed =
+      registry.gauge(
+          "tidemark_pipeline_failed",
+          "1 when the pipeline of this input topic stopped on a failure it cannot recover from"
+              + " (readiness is red), else 0",
+          "topic");
+  private final MetricFamily<Gauge> bufferBytes =
+      registry.gauge(
+          "tidemark_buffer_bytes",
+          "Bytes held by a bounded buffer of the pipelines, an estimate",
+          "buffer");
+  private final MetricFamily<Gauge> bufferKeys =
+      registry.gauge(
+          "tidemark_buffer_keys", "Keys (rows, windows) held by a bounded buffer", "buffer");
+  private final MetricFamily<Gauge> bufferLimitBytes =
+      registry.gauge(
+          "tidemark_buffer_limit_bytes",
+          "Bound of a buffer in bytes: when full, it backpressures or drops (live feed)",
+          "buffer");
+
   /** Metrics with event-time lag measured against the system clock. */
   public TidemarkMetrics() {
     this(Clock.systemUTC());
@@ -191,6 +230,37 @@ public final class TidemarkMetrics {
 
   public Counter liveMessagesDropped() {
     return liveMessagesDropped.labels();
+  }
+
+  public Counter commitRetries(String topic) {
+    return commitRetries.labels(topic);
+  }
+
+  public Counter commitsRejected(String topic) {
+    return commitsRejected.labels(topic);
+  }
+
+  public Counter logsRewound(String topic) {
+    return logsRewound.labels(topic);
+  }
+
+  public Gauge pipelineFailed(String topic) {
+    return pipelineFailed.labels(topic);
+  }
+
+  /** Bytes held now by the named buffer. */
+  public Gauge bufferBytes(String buffer) {
+    return bufferBytes.labels(buffer);
+  }
+
+  /** Keys held now by the named buffer. */
+  public Gauge bufferKeys(String buffer) {
+    return bufferKeys.labels(buffer);
+  }
+
+  /** The bound in bytes of the named buffer. */
+  public Gauge bufferLimitBytes(String buffer) {
+    return bufferLimitBytes.labels(buffer);
   }
 
   /** Consumed records by computation. */

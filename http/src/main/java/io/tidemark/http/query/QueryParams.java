@@ -17,28 +17,36 @@ final class QueryParams {
   /** Longest string parameter (page, userId), as for event fields (SPEC §1). */
   static final int MAX_STRING = 1024;
 
+  /** First instant not accepted: 10000-01-01T00:00:00Z, within every database's time range. */
+  static final long END_INSTANT = 253_402_300_800_000L;
+
   private static final Pattern EPOCH_MILLIS = Pattern.compile("\\d{1,18}");
 
   private QueryParams() {}
 
   /**
    * An instant as epoch milliseconds or ISO-8601 ({@code 2024-11-22T18:00:00Z}, offsets allowed),
-   * not before 1970.
+   * not before 1970 and before the year 10000.
    */
   static long instant(String name, String value) {
+    long millis;
     if (EPOCH_MILLIS.matcher(value).matches()) {
-      return Long.parseLong(value);
-    }
-    try {
-      long millis = Instant.parse(value).toEpochMilli();
+      millis = Long.parseLong(value);
+    } else {
+      try {
+        millis = Instant.parse(value).toEpochMilli();
+      } catch (DateTimeException | ArithmeticException e) {
+        throw new BadParameterException(
+            name, name + " must be epoch milliseconds or an ISO-8601 instant: " + value);
+      }
       if (millis < 0) {
         throw new BadParameterException(name, name + " must not be before 1970");
       }
-      return millis;
-    } catch (DateTimeException | ArithmeticException e) {
-      throw new BadParameterException(
-          name, name + " must be epoch milliseconds or an ISO-8601 instant: " + value);
     }
+    if (millis >= END_INSTANT) {
+      throw new BadParameterException(name, name + " must be before the year 10000");
+    }
+    return millis;
   }
 
   /** {@code [from, to)} with from before to and at most {@code maxRange} long. */
@@ -72,11 +80,14 @@ final class QueryParams {
         name, name + " must be an integer in " + min + ".." + max + ": " + value.get());
   }
 
-  /** A non-empty string of at most {@link #MAX_STRING} characters. */
+  /** A non-empty string of at most {@link #MAX_STRING} characters, without U+0000 (SPEC §1). */
   static String text(String name, String value) {
     if (value.isEmpty() || value.length() > MAX_STRING) {
       throw new BadParameterException(
           name, name + " must be 1 to " + MAX_STRING + " characters long");
+    }
+    if (value.indexOf('\u0000') >= 0) {
+      throw new BadParameterException(name, name + " must not contain U+0000");
     }
     return value;
   }

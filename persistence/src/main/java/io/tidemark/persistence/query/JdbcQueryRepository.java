@@ -42,12 +42,14 @@ public final class JdbcQueryRepository implements QueryRepository {
   public CompletionStage<List<PageViewWindow>> pageViews(String page, TimeRange range) {
     String sql =
         "SELECT page, window_start, window_end, views, revision FROM page_views"
-            + " WHERE page = ? AND window_start >= ? AND window_start < ? ORDER BY window_start";
+            + " WHERE page_key = page_key(?) AND page = ? AND window_start >= ?"
+            + " AND window_start < ? ORDER BY window_start";
     return query(
         connection -> {
           try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, page);
-            setRange(statement, 2, range);
+            statement.setString(2, page);
+            setRange(statement, 3, range);
             return readAll(statement, JdbcQueryRepository::pageViewWindow);
           }
         });

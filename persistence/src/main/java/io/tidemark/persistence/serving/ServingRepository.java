@@ -42,7 +42,7 @@ public final class ServingRepository {
       "SELECT next_offset FROM input_offsets WHERE pipeline = ? AND topic = ? AND partition = ?";
   private static final String PAGE_VIEWS =
       "INSERT INTO page_views (page, window_start, window_end, views, revision, updated_at)"
-          + " VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT (page, window_start) DO UPDATE SET"
+          + " VALUES (?, ?, ?, ?, ?, now()) ON CONFLICT (page_key, window_start) DO UPDATE SET"
           + " views = page_views.views + EXCLUDED.views,"
           + " revision = page_views.revision + EXCLUDED.revision, updated_at = now()";
   private static final String VISITOR_ROW =

@@ -3,6 +3,7 @@ package io.tidemark.service.pipeline;
 import io.tidemark.persistence.serving.PartitionPosition;
 import io.tidemark.persistence.serving.ServingRepository;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,12 +12,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -45,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * results, offsets and snapshot commit in one transaction. Kafka offsets are never committed: the
  * consumer group only spreads the partitions. A failure (a fenced partition, a dead letter that
  * could not be written, the database unreachable at assignment) restarts the consumer with backoff,
- * which reads every position again.
+ * which reads every position again; a commit the database refuses for good stops the pipeline, and
+ * readiness says so (see {@link Committer}).
  */
 public final class ClickstreamPipeline implements AutoCloseable {
 
@@ -58,6 +65,8 @@ public final class ClickstreamPipeline implements AutoCloseable {
   private final ConsumptionGate gate;
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
   private final AtomicBoolean stopping = new AtomicBoolean();
+  private final Admin admin;
+  private final Function<Set<TopicPartition>, LogBounds> logBounds;
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Done> done;
 
@@ -82,6 +91,14 @@ public final class ClickstreamPipeline implements AutoCloseable {
             });
     this.deadLetters =
         new DeadLetterProducer(settings.bootstrapServers(), settings.deadLettersTopic());
+    this.admin =
+        Admin.create(
+            Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                settings.bootstrapServers(),
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "tidemark-" + settings.name() + "-offsets"));
+    this.logBounds = this::readLogBounds;
     ServingRepository repository = new ServingRepository(dataSource);
     Committer committer =
         new Committer(
@@ -170,6 +187,7 @@ public final class ClickstreamPipeline implements AutoCloseable {
           } catch (SQLException e) {
             throw new CompletionException(e);
           }
+          refuseRewoundLog(assigned, read);
           Map<TopicPartition, Object> offsets = new HashMap<>();
           for (TopicPartition tp : assigned) {
             PartitionPosition position = read.get(tp.partition());
@@ -179,6 +197,36 @@ public final class ClickstreamPipeline implements AutoCloseable {
           return offsets;
         },
         blocking);
+  }
+
+  /**
+   * A stored position outside the partition's log means the log is not the one the tables were
+   * computed from: the topic was deleted and created again (the position is past its end) or
+   * records were deleted before they were consumed (the position is before its start). Consuming
+   * would skip records silently, so the pipeline stops and says what to do.
+   */
+  private void refuseRewoundLog(
+      Set<TopicPartition> assigned, Map<Integer, PartitionPosition> read) {
+    Map<TopicPartition, Long> stored = new HashMap<>();
+    for (TopicPartition tp : assigned) {
+      read.get(tp.partition()).nextOffset().ifPresent(offset -> stored.put(tp, offset));
+    }
+    if (stored.isEmpty()) {
+      return;
+    }
+    LogBounds bounds = logBounds.apply(stored.keySet());
+    for (Map.Entry<TopicPartition, Long> entry : stored.entrySet()) {
+      TopicPartition tp = entry.getKey();
+      long offset = entry.getValue();
+      long start = bounds.start().getOrDefault(tp, 0L);
+      long end = bounds.end().getOrDefault(tp, offset);
+      if (offset > end || offset < start) {
+        LogRewoundException refused = new LogRewoundException(tp, offset, start, end, settings);
+        metrics.logRewound();
+        failWith(refused.getMessage(), refused);
+        throw new CompletionException(refused);
+      }
+    }
   }
 
   private void onRevoke(Set<TopicPartition> revoked) {
@@ -204,7 +252,38 @@ public final class ClickstreamPipeline implements AutoCloseable {
         position.snapshot().isPresent() ? " with its checkpointed windows" : "");
     return new PartitionStream(
             partition, position, settings, committer, deadLetters, metrics, live, gate)
-        .run(pair.second(), system);
+        .run(pair.second(), system)
+        .handle(
+            (done, error) -> {
+              metrics.released(partition);
+              Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+              if (cause instanceof Committer.CommitRejectedException rejected) {
+                failWith(rejected);
+                return Done.getInstance();
+              }
+              if (error != null) {
+                throw error instanceof CompletionException c ? c : new CompletionException(error);
+              }
+              return done;
+            });
+  }
+
+  /**
+   * Stops the whole pipeline for good, without the consumer restart that other failures get: a
+   * commit the database refuses for a reason that cannot heal would fail again after every restart.
+   * The failure shows in {@link PipelineMetrics#failure()}, and so in readiness and metrics.
+   */
+  private void failWith(Committer.CommitRejectedException rejected) {
+    failWith(rejected.getMessage(), rejected);
+  }
+
+  private void failWith(String reason, RuntimeException failure) {
+    if (stopping.get()) {
+      return;
+    }
+    metrics.failed(reason);
+    log.error("Clickstream pipeline stopped: {}", reason, failure.getCause());
+    killSwitch.abort(failure);
   }
 
   /**
@@ -223,7 +302,33 @@ public final class ClickstreamPipeline implements AutoCloseable {
     return done.whenComplete((d, e) -> releaseResources());
   }
 
+  /** The first and the next offset of each partition's log, as the brokers have them now. */
+  record LogBounds(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end) {}
+
+  private LogBounds readLogBounds(Set<TopicPartition> partitions) {
+    try {
+      return new LogBounds(
+          listOffsets(partitions, OffsetSpec.earliest()),
+          listOffsets(partitions, OffsetSpec.latest()));
+    } catch (ExecutionException e) {
+      throw new CompletionException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CompletionException(e);
+    }
+  }
+
+  private Map<TopicPartition, Long> listOffsets(Set<TopicPartition> partitions, OffsetSpec spec)
+      throws ExecutionException, InterruptedException {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    admin.listOffsets(request).all().get().forEach((tp, info) -> offsets.put(tp, info.offset()));
+    return offsets;
+  }
+
   private void releaseResources() {
+    admin.close(Duration.ofSeconds(1));
     deadLetters.close();
     blocking.shutdown();
   }

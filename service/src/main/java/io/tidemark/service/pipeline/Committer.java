@@ -3,6 +3,7 @@ package io.tidemark.service.pipeline;
 import io.tidemark.persistence.serving.CommitOutcome;
 import io.tidemark.persistence.serving.ServingBatch;
 import io.tidemark.persistence.serving.ServingRepository;
+import io.tidemark.persistence.serving.StorageFailures;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs serving-layer commits on the blocking executor, retrying a failed transaction as a whole
- * with exponential backoff (deadlocks, lost connections, a database that is down for a while): a
- * failed transaction changed nothing, and the stream backpressures while it waits. Dead letters are
- * flushed before each transaction, so committed offsets never cover an unwritten dead letter.
+ * with exponential backoff when the failure can heal ({@link StorageFailures#canHeal}: deadlocks,
+ * serialization failures, lost connections, a database that is down or restarting for a while): a
+ * failed transaction changed nothing, and the stream backpressures while it waits. A failure that
+ * cannot heal (a constraint, a column that cannot hold a value, a missing table or permission)
+ * would fail the same way forever: the commit fails at once with a {@link CommitRejectedException}
+ * naming the partition, the offsets and the SQLSTATE, and the pipeline stops visibly instead of
+ * retrying silently. Dead letters are flushed before each transaction, so committed offsets never
+ * cover an unwritten dead letter.
  */
 final class Committer {
 
@@ -61,6 +67,12 @@ final class Committer {
                 return CompletableFuture.completedFuture(outcome);
               }
               Throwable cause = error.getCause() != null ? error.getCause() : error;
+              if (cause instanceof RetriableCommitException retriable
+                  && !StorageFailures.canHeal(retriable.getCause())) {
+                metrics.rejected();
+                return CompletableFuture.<CommitOutcome>failedFuture(
+                    new CommitRejectedException(batch, retriable.getCause()));
+              }
               if (!(cause instanceof RetriableCommitException) || stopping.getAsBoolean()) {
                 return CompletableFuture.<CommitOutcome>failedFuture(cause);
               }
@@ -84,7 +96,7 @@ final class Committer {
   private CommitOutcome commitOnce(ServingBatch batch) {
     // A dead letter that could not be written fails the stream (not retried here): the restarted
     // partition consumes its records again and sends them anew.
-    deadLetters.flush();
+    deadLetters.flush(batch.partition());
     try {
       return repository.commit(batch);
     } catch (SQLException e) {
@@ -102,8 +114,43 @@ final class Committer {
   static final class RetriableCommitException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    RetriableCommitException(Exception cause) {
+    RetriableCommitException(SQLException cause) {
       super(cause);
+    }
+
+    @Override
+    public synchronized SQLException getCause() {
+      return (SQLException) super.getCause();
+    }
+  }
+
+  /**
+   * The database refused a commit for a reason that trying again cannot change. The records of the
+   * batch are valid input (the decoder turns whatever no column can hold into dead letters), so
+   * this is a defect of the database or of its schema, not of a record: the pipeline stops and says
+   * so.
+   */
+  static final class CommitRejectedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    CommitRejectedException(ServingBatch batch, SQLException cause) {
+      super(
+          "The database rejected the commit of "
+              + batch.topic()
+              + "-"
+              + batch.partition()
+              + " up to offset "
+              + batch.nextOffset()
+              + " (SQLSTATE "
+              + StorageFailures.state(cause)
+              + ", cannot heal by retrying): "
+              + shortened(String.valueOf(cause.getMessage())),
+          cause);
+    }
+
+    /** The driver's message quotes whole statements and values: keep the start of it. */
+    private static String shortened(String message) {
+      return message.length() <= 300 ? message : message.substring(0, 300) + "...";
     }
   }
 }

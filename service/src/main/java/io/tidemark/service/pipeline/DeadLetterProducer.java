@@ -3,17 +3,22 @@ package io.tidemark.service.pipeline;
 import io.tidemark.streams.event.DeadLetter;
 import io.tidemark.streams.event.DeadLetterJson;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Sends dead letters to the {@code dead-letters} topic. Sends do not wait; {@link #flush()} waits
- * until every earlier send is acknowledged and fails if one was not, so a partition calls it before
- * committing the offsets that cover its dead letters.
+ * Sends dead letters to the {@code dead-letters} topic. Sends do not wait; {@link #flush(int)}
+ * waits until every earlier send is acknowledged and fails if one of the given input partition's
+ * was not, so a partition calls it before committing the offsets that cover its dead letters. The
+ * producer is shared by the partitions of a node: a failed send is remembered for the input
+ * partition whose dead letter it was, and every partition that lost one fails its own next flush
+ * (and so its commit), however many lost one in the same flush.
  *
  * <p>The topic is at-least-once: a crash between a send and the commit makes the restarted pipeline
  * send the same dead letters again. Their key {@code <source>-<partition>-<offset>} is
@@ -21,11 +26,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class DeadLetterProducer implements AutoCloseable {
 
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final Producer<byte[], byte[]> producer;
   private final String topic;
-  private final AtomicReference<Exception> failure = new AtomicReference<>();
+  private final Map<Integer, Exception> failures = new ConcurrentHashMap<>();
 
   public DeadLetterProducer(String bootstrapServers, String topic) {
+    this(new KafkaProducer<>(properties(bootstrapServers)), topic);
+  }
+
+  DeadLetterProducer(Producer<byte[], byte[]> producer, String topic) {
+    this.producer = producer;
+    this.topic = topic;
+  }
+
+  private static Properties properties(String bootstrapServers) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -34,8 +48,7 @@ public final class DeadLetterProducer implements AutoCloseable {
     props.put(ProducerConfig.CLIENT_ID_CONFIG, "tidemark-dead-letters");
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    this.producer = new KafkaProducer<>(props);
-    this.topic = topic;
+    return props;
   }
 
   /** The key of a dead letter: {@code <source>-<partition>-<offset>}. */
@@ -46,25 +59,32 @@ public final class DeadLetterProducer implements AutoCloseable {
   /** Sends one dead letter without waiting for the acknowledgement. */
   public void send(DeadLetter letter) {
     byte[] key = key(letter).getBytes(StandardCharsets.UTF_8);
-    producer.send(
-        new ProducerRecord<>(topic, key, DeadLetterJson.encode(letter)),
-        (metadata, error) -> {
-          if (error != null) {
-            failure.compareAndSet(null, error);
-          }
-        });
+    int partition = letter.partition();
+    try {
+      producer.send(
+          new ProducerRecord<>(topic, key, DeadLetterJson.encode(letter)),
+          (metadata, error) -> {
+            if (error != null) {
+              failures.putIfAbsent(partition, error);
+            }
+          });
+    } catch (RuntimeException e) {
+      failures.putIfAbsent(partition, e);
+    }
   }
 
   /**
    * Waits until every dead letter sent so far is acknowledged. Blocking.
    *
-   * @throws IllegalStateException if one of them could not be written
+   * @throws IllegalStateException if a dead letter of input {@code partition} sent since its
+   *     previous flush could not be written; the partition must not commit past it
    */
-  public void flush() {
+  public void flush(int partition) {
     producer.flush();
-    Exception error = failure.getAndSet(null);
+    Exception error = failures.remove(partition);
     if (error != null) {
-      throw new IllegalStateException("Could not write a dead letter to " + topic, error);
+      throw new IllegalStateException(
+          "Could not write a dead letter of partition " + partition + " to " + topic, error);
     }
   }
 

@@ -39,9 +39,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * consumer restarts and reads its position again.
  *
  * <p>Records go from the consumer to the windows in batches: those that arrive while the partition
- * is busy with the previous batch (at most {@code max-batch}) are decoded, windowed, counted and
- * dead-lettered together, so that the stream's own cost (stage hops, the consumption gate, the idle
- * timer) is paid per batch. The outputs and their order are those of one record at a time.
+ * is busy with the previous batch (at most {@code max-batch} records and {@code max-batch-bytes}
+ * bytes) are decoded, windowed, counted and dead-lettered together, so that the stream's own cost
+ * (stage hops, the consumption gate, the idle timer) is paid per batch. The outputs and their order
+ * are those of one record at a time.
  *
  * <p>The commit offset: a {@link Checkpoint} at offset {@code v} covers every record up to {@code
  * v}. Records that never reach the windows (bad ones) are covered too when no valid record after
@@ -65,6 +66,9 @@ final class PartitionStream {
    * taken: at most about three batches of a partition are in memory between consumer and windows.
    */
   private static final Attributes ONE_BATCH_AHEAD = Attributes.inputBuffer(1, 1);
+
+  /** Heap bytes of a consumer record besides its key and value (object, headers, boxed fields). */
+  private static final int RECORD_OVERHEAD = 200;
 
   private final int partition;
   private final PartitionPosition position;
@@ -128,8 +132,9 @@ final class PartitionStream {
     return records
         // records before the stored position are in the tables already
         .filter(record -> record.offset() >= start)
-        // records that arrive while the stages below are busy go on together, as one batch
-        .batch(settings.maxBatch(), PartitionStream::firstOfBatch, PartitionStream::addToBatch)
+        // records that arrive while the stages below are busy go on together, as one batch of at
+        // most max-batch records and max-batch-bytes bytes
+        .batchWeighted(settings.maxBatchBytes(), this::weigh, this::firstOfBatch, this::addToBatch)
         // the consumer side runs on while a batch is processed; below, every step is per batch
         .async()
         // while consumption is paused, batches wait here and the consumer stops fetching
@@ -144,28 +149,60 @@ final class PartitionStream {
         .keepAlive(settings.idleCommitInterval(), () -> Idle.TICK)
         // final results up to a checkpoint form one batch
         .mapConcat(this::batch)
-        // batches waiting for the database merge into one
-        .conflate(PendingBatch::merge)
+        // batches waiting for the database merge into one, up to max-pending-bytes; beyond that
+        // the partition waits for the database (backpressure)
+        .batchWeighted(
+            settings.maxPendingBytes(), PendingBatch::weight, this::firstPending, this::addPending)
         // one transaction per batch: fence, rows, offset, snapshot
         .mapAsync(1, this::commit)
         .runWith(Sink.ignore(), system);
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> firstOfBatch(
-      ConsumerRecord<byte[], byte[]> record) {
+  /**
+   * A record's weight in its batch: its bytes, but at least max-batch-bytes / max-batch, so that a
+   * batch within max-batch-bytes also holds at most max-batch records.
+   */
+  private long weigh(ConsumerRecord<byte[], byte[]> record) {
+    long floor = Math.max(1, settings.maxBatchBytes() / settings.maxBatch());
+    return Math.max(floor, bytes(record));
+  }
+
+  private static long bytes(ConsumerRecord<byte[], byte[]> record) {
+    return RECORD_OVERHEAD
+        + (record.key() == null ? 0 : record.key().length)
+        + (record.value() == null ? 0 : record.value().length);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> firstOfBatch(ConsumerRecord<byte[], byte[]> record) {
     List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+    return addToBatch(batch, record);
+  }
+
+  private List<ConsumerRecord<byte[], byte[]>> addToBatch(
+      List<ConsumerRecord<byte[], byte[]>> batch, ConsumerRecord<byte[], byte[]> record) {
     batch.add(record);
+    metrics.buffered(PipelineMetrics.RECORD_BATCHES, partition, bytes(record));
     return batch;
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> addToBatch(
-      List<ConsumerRecord<byte[], byte[]>> batch, ConsumerRecord<byte[], byte[]> record) {
-    batch.add(record);
+  private PendingBatch firstPending(PendingBatch batch) {
+    metrics.holding(PipelineMetrics.PENDING_COMMITS, partition, batch.weight());
     return batch;
+  }
+
+  private PendingBatch addPending(PendingBatch pending, PendingBatch later) {
+    PendingBatch merged = pending.merge(later);
+    metrics.holding(PipelineMetrics.PENDING_COMMITS, partition, merged.weight());
+    return merged;
   }
 
   private List<Timed<Received<Click>>> decode(List<ConsumerRecord<byte[], byte[]>> records) {
     metrics.recordsConsumed(records.size());
+    long held = 0;
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      held += bytes(record);
+    }
+    metrics.buffered(PipelineMetrics.RECORD_BATCHES, partition, -held);
     List<Timed<Received<Click>>> valid = new ArrayList<>(records.size());
     for (ConsumerRecord<byte[], byte[]> record : records) {
       long offset = record.offset();
@@ -281,6 +318,7 @@ final class PartitionStream {
   }
 
   private CompletionStage<CommitOutcome> commit(PendingBatch batch) {
+    metrics.holding(PipelineMetrics.PENDING_COMMITS, partition, 0);
     var serving =
         batch.toServingBatch(settings.name(), settings.clicksTopic(), partition, committed);
     return committer

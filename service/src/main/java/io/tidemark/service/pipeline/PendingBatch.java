@@ -49,6 +49,14 @@ final class PendingBatch {
   private final Map<Long, VisitorChange> visitors = new HashMap<>();
   private long nextOffset = -1;
   private Optional<byte[]> snapshot = Optional.empty();
+  private long rowBytes;
+  private long snapshotBytes;
+
+  /** Heap bytes of one page row besides its page text: map entry, key, change, boxed values. */
+  private static final int PAGE_ROW_BYTES = 160;
+
+  /** Heap bytes of one visitor row besides its sketch. */
+  private static final int VISITOR_ROW_BYTES = 120;
 
   boolean isEmpty() {
     return pages.isEmpty() && visitors.isEmpty();
@@ -76,13 +84,38 @@ final class PendingBatch {
     }
   }
 
-  /** Marks the commit point: every record before {@code next} is accounted for. */
+  /**
+   * Marks the commit point: every record before {@code next} is accounted for. The batch is closed
+   * then: its {@link #weight()} is fixed.
+   */
   PendingBatch endAt(long next, Optional<byte[]> windows) {
     this.nextOffset = next;
     if (windows.isPresent()) {
       this.snapshot = windows;
     }
+    this.rowBytes = estimatedRowBytes();
+    this.snapshotBytes = snapshot.map(b -> (long) b.length).orElse(0L);
     return this;
+  }
+
+  /**
+   * What the closed batch holds in memory, an estimate in bytes: its rows and its window snapshot
+   * (for merged batches the rows of each, an upper bound as rows of the same key merge, and the
+   * latest snapshot).
+   */
+  long weight() {
+    return rowBytes + snapshotBytes;
+  }
+
+  private long estimatedRowBytes() {
+    long bytes = 0;
+    for (PageKey key : pages.keySet()) {
+      bytes += PAGE_ROW_BYTES + 2L * key.page().length();
+    }
+    for (VisitorChange change : visitors.values()) {
+      bytes += VISITOR_ROW_BYTES + (change.sketch == null ? 0 : change.sketch.length);
+    }
+    return bytes;
   }
 
   long nextOffset() {
@@ -91,6 +124,7 @@ final class PendingBatch {
 
   /** Folds a later batch of the same partition into this one. */
   PendingBatch merge(PendingBatch later) {
+    long mergedRows = rowBytes + later.rowBytes;
     later.pages.forEach(
         (key, change) -> {
           PageChange mine = pages.computeIfAbsent(key, k -> new PageChange(change.windowEnd));
@@ -104,7 +138,13 @@ final class PendingBatch {
           mine.sketch = change.sketch;
           mine.emissions += change.emissions;
         });
-    return endAt(later.nextOffset, later.snapshot);
+    this.nextOffset = later.nextOffset;
+    if (later.snapshot.isPresent()) {
+      this.snapshot = later.snapshot;
+      this.snapshotBytes = later.snapshotBytes;
+    }
+    this.rowBytes = mergedRows;
+    return this;
   }
 
   /** The batch as the repository commits it. */

@@ -3,10 +3,12 @@ package io.tidemark.service.pipeline;
 import io.tidemark.streams.event.Reason;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,11 +19,21 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PipelineMetrics {
 
+  /** Records between the consumer and the windows, in batches ({@code max-batch-bytes} each). */
+  public static final String RECORD_BATCHES = "record-batches";
+
+  /** Results waiting for the database ({@code max-pending-bytes} per partition). */
+  public static final String PENDING_COMMITS = "pending-commits";
+
   private final LongAdder consumed = new LongAdder();
   private final Map<Reason, LongAdder> deadLetters = new EnumMap<>(Reason.class);
   private final LongAdder commits = new LongAdder();
   private final LongAdder rows = new LongAdder();
   private final LongAdder retries = new LongAdder();
+  private final LongAdder rejected = new LongAdder();
+  private final LongAdder rewound = new LongAdder();
+  private final AtomicReference<String> failure = new AtomicReference<>();
+  private final Map<String, Map<Integer, AtomicLong>> held = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> committedOffsets = new ConcurrentHashMap<>();
   private final Map<Integer, Boolean> assigned = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicLong> watermarks = new ConcurrentHashMap<>();
@@ -74,6 +86,35 @@ public final class PipelineMetrics {
     retries.increment();
   }
 
+  void buffered(String buffer, int partition, long bytes) {
+    held.computeIfAbsent(buffer, b -> new ConcurrentHashMap<>())
+        .computeIfAbsent(partition, p -> new AtomicLong())
+        .addAndGet(bytes);
+  }
+
+  /** The partition's stream ended: whatever its buffers held is gone with it. */
+  void released(int partition) {
+    held.values().forEach(partitions -> partitions.remove(partition));
+  }
+
+  void holding(String buffer, int partition, long bytes) {
+    held.computeIfAbsent(buffer, b -> new ConcurrentHashMap<>())
+        .computeIfAbsent(partition, p -> new AtomicLong())
+        .set(bytes);
+  }
+
+  void logRewound() {
+    rewound.increment();
+  }
+
+  void rejected() {
+    rejected.increment();
+  }
+
+  void failed(String reason) {
+    failure.compareAndSet(null, reason);
+  }
+
   void assigned(int partition) {
     assigned.put(partition, Boolean.TRUE);
   }
@@ -107,6 +148,33 @@ public final class PipelineMetrics {
   /** Database transactions retried since start. */
   public long retries() {
     return retries.sum();
+  }
+
+  /**
+   * Bytes held now by each bounded buffer of the pipeline ({@link #RECORD_BATCHES}, {@link
+   * #PENDING_COMMITS}), all partitions together; an estimate.
+   */
+  public Map<String, Long> bufferedBytes() {
+    Map<String, Long> result = new TreeMap<>();
+    held.forEach(
+        (buffer, partitions) ->
+            result.put(buffer, partitions.values().stream().mapToLong(AtomicLong::get).sum()));
+    return result;
+  }
+
+  /** Assignments refused because the stored position lay outside the partition's log. */
+  public long rewoundLogs() {
+    return rewound.sum();
+  }
+
+  /** Commits the database refused for a reason retrying cannot change, since start. */
+  public long rejectedCommits() {
+    return rejected.sum();
+  }
+
+  /** Why the pipeline stopped on its own, if it did: it then consumes nothing until restarted. */
+  public Optional<String> failure() {
+    return Optional.ofNullable(failure.get());
   }
 
   /** The next offset committed last, per partition this process committed. */

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param restartMaxBackoff largest backoff of a restarted consumer
  * @param statusInterval status line interval of the commands
  * @param maxBatch most records of a partition that go through decoding and the windows as one batch
+ * @param maxBatchBytes most bytes (keys and values) of the records of one such batch
+ * @param maxPendingBytes most bytes of results a partition holds while it waits for the database
  * @param kafkaClients Kafka consumer properties of the pipeline, over {@code pekko.kafka.consumer}
  * @param clickstream the window computations
  */
@@ -42,6 +44,8 @@ public record PipelineSettings(
     Duration restartMaxBackoff,
     Duration statusInterval,
     int maxBatch,
+    long maxBatchBytes,
+    long maxPendingBytes,
     Map<String, String> kafkaClients,
     ClickstreamSettings clickstream) {
 
@@ -54,6 +58,12 @@ public record PipelineSettings(
     }
     if (maxBatch < 1) {
       throw new IllegalArgumentException("tidemark.pipeline.max-batch must be positive");
+    }
+    if (maxBatchBytes < 1) {
+      throw new IllegalArgumentException("tidemark.pipeline.max-batch-bytes must be positive");
+    }
+    if (maxPendingBytes < 1) {
+      throw new IllegalArgumentException("tidemark.pipeline.max-pending-bytes must be positive");
     }
     kafkaClients = Map.copyOf(kafkaClients);
   }
@@ -76,6 +86,8 @@ public record PipelineSettings(
         p.getDuration("restart-max-backoff"),
         p.getDuration("status-interval"),
         p.getInt("max-batch"),
+        p.getBytes("max-batch-bytes"),
+        p.getBytes("max-pending-bytes"),
         properties(p.getConfig("kafka-clients")),
         ClickstreamSettings.create(config));
   }
@@ -103,6 +115,8 @@ public record PipelineSettings(
         restartMaxBackoff,
         statusInterval,
         maxBatch,
+        maxBatchBytes,
+        maxPendingBytes,
         kafkaClients,
         clickstream);
   }
@@ -124,6 +138,8 @@ public record PipelineSettings(
         restartMaxBackoff,
         statusInterval,
         maxBatch,
+        maxBatchBytes,
+        maxPendingBytes,
         kafkaClients,
         other);
   }

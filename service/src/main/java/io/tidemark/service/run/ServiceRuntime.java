@@ -80,9 +80,10 @@ public final class ServiceRuntime {
     DatabaseSettings db = DatabaseSettings.create(config);
     log.info("Database {}", db);
     HikariDataSource dataSource = db.openMigrated("tidemark-serving");
+    HikariDataSource queries = db.openQueries("tidemark-queries");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "tidemark", config);
     ConsumptionGate gate = new ConsumptionGate();
-    ServiceHttp http = ServiceHttp.create(system, config, dataSource, gate);
+    ServiceHttp http = ServiceHttp.create(system, config, dataSource, queries, gate);
     ClickstreamPipeline pipeline =
         ClickstreamPipeline.start(
             system, pipelineSettings, dataSource, both(http.liveUpdates(), live), gate);
@@ -94,6 +95,7 @@ public final class ServiceRuntime {
         CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
         "close-database-pool",
         () -> {
+          queries.close();
           dataSource.close();
           return CompletableFuture.completedFuture(Done.getInstance());
         });

@@ -6,6 +6,7 @@ import io.tidemark.service.pipeline.LiveUpdates;
 import io.tidemark.service.web.LiveTopic.PartitionWindow;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.Cancellable;
@@ -29,15 +30,24 @@ import org.apache.pekko.actor.typed.pubsub.Topic;
  */
 public final class ClusterLiveFeed {
 
-  /** Most windows in one topic message: a message stays well below Artery's 256 KiB frame. */
+  /** Most windows in one topic message. */
   static final int WINDOWS_PER_MESSAGE = 500;
+
+  /**
+   * Most bytes of one topic message, an estimate of its serialized size: well below Artery's
+   * default 256 KiB frame, which drops a larger message, whatever the length of the page keys.
+   */
+  static final int MESSAGE_BYTES = 64 * 1024;
+
+  /** Serialized bytes of one window besides its key's text (an upper estimate). */
+  private static final int WINDOW_BYTES = 96;
 
   private final ActorSystem<?> system;
   private final String node;
   private final LiveHub hub;
   private final LiveStats stats;
   private final Clock clock;
-  private final PartitionWindows local = new PartitionWindows();
+  private final PartitionWindows local;
   private final LiveWindowFeed windows;
   private final ClusterStats cluster;
   private final ActorRef<Topic.Command<LiveTopic>> topic;
@@ -48,14 +58,16 @@ public final class ClusterLiveFeed {
       LiveHub hub,
       LiveStats stats,
       int maxPerFlush,
+      long maxBytes,
       Duration flushInterval,
       Duration statsInterval) {
     this.system = system;
+    this.local = new PartitionWindows(maxBytes);
     this.node = system.address().toString();
     this.hub = hub;
     this.stats = stats;
     this.clock = Clock.systemUTC();
-    this.windows = new LiveWindowFeed(hub, maxPerFlush);
+    this.windows = new LiveWindowFeed(hub, maxPerFlush, maxBytes);
     this.cluster = new ClusterStats(3 * statsInterval.toMillis());
     this.topic =
         system.systemActorOf(
@@ -89,7 +101,35 @@ public final class ClusterLiveFeed {
       int maxPerFlush,
       Duration flushInterval,
       Duration statsInterval) {
-    return new ClusterLiveFeed(system, hub, stats, maxPerFlush, flushInterval, statsInterval);
+    return start(
+        system,
+        hub,
+        stats,
+        maxPerFlush,
+        LiveWindowFeed.DEFAULT_MAX_BYTES,
+        flushInterval,
+        statsInterval);
+  }
+
+  /**
+   * Joins the live topic and starts publishing to it and to {@code hub}, the windows it keeps
+   * bounded by {@code maxBytes} (each of: this node's changed windows, the combined windows).
+   */
+  public static ClusterLiveFeed start(
+      ActorSystem<?> system,
+      LiveHub hub,
+      LiveStats stats,
+      int maxPerFlush,
+      long maxBytes,
+      Duration flushInterval,
+      Duration statsInterval) {
+    return new ClusterLiveFeed(
+        system, hub, stats, maxPerFlush, maxBytes, flushInterval, statsInterval);
+  }
+
+  /** Window updates of this node's partitions dropped because the windows waiting were full. */
+  public long droppedUpdates() {
+    return local.dropped();
   }
 
   /** Where this node's pipelines send their window results. */
@@ -119,13 +159,34 @@ public final class ClusterLiveFeed {
 
   /** Publishes this node's changed windows to the cluster, then the combined ones to the hub. */
   private void flush() {
-    List<PartitionWindow> changed = local.drain();
-    for (int from = 0; from < changed.size(); from += WINDOWS_PER_MESSAGE) {
-      List<PartitionWindow> part =
-          changed.subList(from, Math.min(changed.size(), from + WINDOWS_PER_MESSAGE));
+    for (List<PartitionWindow> part : messages(local.drain())) {
       topic.tell(Topic.publish(new LiveTopic.Windows(node, part)));
     }
     windows.flush();
+  }
+
+  /**
+   * The windows in order, cut into topic messages of at most {@link #WINDOWS_PER_MESSAGE} windows
+   * and {@link #MESSAGE_BYTES} bytes (a window longer than that alone goes alone).
+   */
+  static List<List<PartitionWindow>> messages(List<PartitionWindow> windows) {
+    List<List<PartitionWindow>> messages = new ArrayList<>();
+    int from = 0;
+    long bytes = 0;
+    for (int i = 0; i < windows.size(); i++) {
+      PartitionWindow window = windows.get(i);
+      long size = WINDOW_BYTES + 3L * (window.key().length() + window.computation().length());
+      if (i > from && (i - from == WINDOWS_PER_MESSAGE || bytes + size > MESSAGE_BYTES)) {
+        messages.add(windows.subList(from, i));
+        from = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    if (from < windows.size()) {
+      messages.add(windows.subList(from, windows.size()));
+    }
+    return messages;
   }
 
   /** Publishes this node's statistics to the cluster, and the cluster's to the hub. */

@@ -6,6 +6,7 @@ import io.tidemark.service.pipeline.LiveUpdates;
 import io.tidemark.streams.clicks.Visitors;
 import io.tidemark.streams.time.WindowResult;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -18,15 +19,24 @@ import java.util.Map;
  * are keyed by user, so the partitions' visitors are disjoint too). Final results (fired, late
  * updates) are published at once; provisional ones are coalesced and published by {@link #flush()},
  * once per window and interval, only when the window changed. Windows far behind the newest one are
- * forgotten, so memory stays bounded.
+ * forgotten, and so are the oldest ones whenever the windows tracked take more than {@code
+ * maxBytes} (many keys, long page keys), so memory stays bounded in time and in bytes.
  */
 public final class LiveWindowFeed implements LiveUpdates {
 
   /** How far behind the newest window end a window is still tracked. */
   static final long RETENTION_MS = 2 * 60 * 60_000L;
 
+  /** Bytes of tracked windows by default: some ten thousand windows of long page keys. */
+  static final long DEFAULT_MAX_BYTES = 16L << 20;
+
+  /** Heap bytes of one tracked window besides its key's text (entries, records, boxed values). */
+  private static final int WINDOW_BYTES = 300;
+
   private final LiveHub hub;
   private final int maxPerFlush;
+  private final long maxBytes;
+  private long bytes;
   private final Map<WindowId, Combined> windows = new HashMap<>();
   private final Map<WindowId, WindowResult<String, Long>> changed = new LinkedHashMap<>();
   private long newestEnd = Long.MIN_VALUE;
@@ -37,11 +47,25 @@ public final class LiveWindowFeed implements LiveUpdates {
    * @param maxPerFlush most window messages one {@link #flush()} publishes
    */
   public LiveWindowFeed(LiveHub hub, int maxPerFlush) {
+    this(hub, maxPerFlush, DEFAULT_MAX_BYTES);
+  }
+
+  /**
+   * A feed publishing to {@code hub}.
+   *
+   * @param maxPerFlush most window messages one {@link #flush()} publishes
+   * @param maxBytes most bytes of tracked windows (an estimate): beyond, the oldest are forgotten
+   */
+  public LiveWindowFeed(LiveHub hub, int maxPerFlush, long maxBytes) {
     if (maxPerFlush < 1) {
       throw new IllegalArgumentException("max-per-flush must be positive: " + maxPerFlush);
     }
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("max-bytes must be positive: " + maxBytes);
+    }
     this.hub = hub;
     this.maxPerFlush = maxPerFlush;
+    this.maxBytes = maxBytes;
   }
 
   @Override
@@ -67,6 +91,11 @@ public final class LiveWindowFeed implements LiveUpdates {
     return windows.size();
   }
 
+  /** Bytes the tracked windows take, an estimate. */
+  public synchronized long bytes() {
+    return bytes;
+  }
+
   private synchronized List<WindowResult<String, Long>> drain() {
     List<WindowResult<String, Long>> batch = new ArrayList<>(Math.min(maxPerFlush, changed.size()));
     for (Iterator<WindowResult<String, Long>> it = changed.values().iterator();
@@ -79,7 +108,12 @@ public final class LiveWindowFeed implements LiveUpdates {
 
   private void combine(int partition, WindowResult<?, ?> r) {
     WindowId id = new WindowId(r.computation(), String.valueOf(r.key()), r.windowStart());
-    Combined window = windows.computeIfAbsent(id, k -> new Combined(new HashMap<>()));
+    Combined window = windows.get(id);
+    if (window == null) {
+      window = new Combined(new HashMap<>());
+      windows.put(id, window);
+      bytes += cost(id);
+    }
     window.byPartition().put(partition, value(r.result()));
     long total = window.byPartition().values().stream().mapToLong(Long::longValue).sum();
     WindowResult<String, Long> combined =
@@ -97,6 +131,9 @@ public final class LiveWindowFeed implements LiveUpdates {
       newestEnd = r.windowEnd();
       forgetOldWindows();
     }
+    if (bytes > maxBytes) {
+      forgetOldestWindows();
+    }
   }
 
   private void forgetOldWindows() {
@@ -104,10 +141,37 @@ public final class LiveWindowFeed implements LiveUpdates {
     for (Iterator<WindowId> ids = windows.keySet().iterator(); ids.hasNext(); ) {
       WindowId id = ids.next();
       if (id.windowStart() < horizon) {
-        ids.remove();
-        changed.remove(id);
+        forget(ids, id);
       }
     }
+  }
+
+  /**
+   * Forgets the windows that started first until a tenth of the bound is free, so that the sort is
+   * paid once per many new windows.
+   */
+  private void forgetOldestWindows() {
+    List<WindowId> oldestFirst = new ArrayList<>(windows.keySet());
+    oldestFirst.sort(Comparator.comparingLong(WindowId::windowStart));
+    long target = maxBytes - maxBytes / 10;
+    for (WindowId id : oldestFirst) {
+      if (bytes <= target) {
+        return;
+      }
+      windows.remove(id);
+      changed.remove(id);
+      bytes -= cost(id);
+    }
+  }
+
+  private void forget(Iterator<WindowId> ids, WindowId id) {
+    ids.remove();
+    changed.remove(id);
+    bytes -= cost(id);
+  }
+
+  private static long cost(WindowId id) {
+    return WINDOW_BYTES + 2L * (id.key().length() + id.computation().length());
   }
 
   static long value(Object result) {

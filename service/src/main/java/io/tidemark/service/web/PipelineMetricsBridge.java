@@ -62,6 +62,11 @@ public final class PipelineMetricsBridge {
       }
     }
     pipeline.watermarks().forEach((p, mark) -> metrics.watermark(topic, p).set(mark));
+    advance("retries", pipeline.retries(), metrics::commitRetries, topic);
+    advance("rejected", pipeline.rejectedCommits(), metrics::commitsRejected, topic);
+    advance("rewound", pipeline.rewoundLogs(), metrics::logsRewound, topic);
+    metrics.pipelineFailed(topic).set(pipeline.failure().isPresent() ? 1 : 0);
+    pipeline.bufferedBytes().forEach((buffer, bytes) -> metrics.bufferBytes(buffer).set(bytes));
   }
 
   /** Sets the consumer lag of each partition from its end offset and committed position. */

@@ -1,6 +1,7 @@
 package io.tidemark.service.web;
 
 import io.tidemark.http.health.ReadinessCheck;
+import io.tidemark.service.pipeline.PipelineMetrics;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,8 +18,9 @@ import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * The service's readiness checks (SPEC §6.2 {@code /health/ready}): Kafka answers a cluster
- * description, the database a {@code SELECT 1}, and this node is an Up member when it runs in a
- * Pekko Cluster (a node without a cluster passes).
+ * description, the database a {@code SELECT 1}, the clickstream pipeline has not stopped on a
+ * failure, and this node is an Up member when it runs in a Pekko Cluster (a node without a cluster
+ * passes).
  */
 public final class ReadinessChecks {
 
@@ -41,6 +43,15 @@ public final class ReadinessChecks {
   public static ReadinessCheck database(DataSource dataSource, Executor blocking) {
     return ReadinessCheck.of(
         "database", () -> CompletableFuture.supplyAsync(() -> selectOne(dataSource), blocking));
+  }
+
+  /**
+   * The clickstream pipeline of {@code topic} runs: it has not stopped on a failure it cannot
+   * recover from (a commit the database refuses for good), named {@code pipeline-<topic>}.
+   */
+  public static ReadinessCheck pipeline(String topic, PipelineMetrics metrics) {
+    return ReadinessCheck.of(
+        "pipeline-" + topic, () -> CompletableFuture.completedFuture(metrics.failure().isEmpty()));
   }
 
   /** This node is an Up cluster member, or the actor system is not clustered. */

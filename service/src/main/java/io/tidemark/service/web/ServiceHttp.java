@@ -59,6 +59,9 @@ public final class ServiceHttp {
   /** The live feed's pacing of window messages (service http.conf). */
   static final String LIVE_WINDOWS = "tidemark.http.live-windows";
 
+  /** The live feed's windows in {@code tidemark_buffer_bytes} and {@code _keys}. */
+  static final String LIVE_FEED_BUFFER = "live-windows";
+
   /** How often the pipeline counters are copied into the metrics. */
   static final Duration SYNC_INTERVAL = Duration.ofMillis(250);
 
@@ -70,6 +73,8 @@ public final class ServiceHttp {
   private final TidemarkMetrics metrics = new TidemarkMetrics();
   private final LocalLiveHub hub;
   private final ClusterLiveFeed live;
+  private final long liveMaxBytes;
+  private long liveDropped;
   private final Readiness readiness;
   private final Admin kafka;
   private final Executor blocking;
@@ -78,7 +83,12 @@ public final class ServiceHttp {
   private final AtomicReference<Function<String, CompletionStage<UserFraud.StateView>>>
       fraudStates = new AtomicReference<>();
 
-  private ServiceHttp(ActorSystem<?> system, Config config, DataSource db, ConsumptionGate gate) {
+  private ServiceHttp(
+      ActorSystem<?> system,
+      Config config,
+      DataSource db,
+      DataSource queries,
+      ConsumptionGate gate) {
     this.system = system;
     this.settings = HttpSettings.create(config);
     this.blocking =
@@ -90,12 +100,14 @@ public final class ServiceHttp {
             Materializer.matFromSystem(system),
             settings.webSocket().publishBuffer(),
             metrics.liveMessagesDropped());
+    this.liveMaxBytes = config.getBytes(LIVE_WINDOWS + ".max-bytes");
     this.live =
         ClusterLiveFeed.start(
             system,
             hub,
             new LiveStats(metrics, Clock.systemUTC()),
             config.getInt(LIVE_WINDOWS + ".max-per-interval"),
+            liveMaxBytes,
             config.getDuration(LIVE_WINDOWS + ".interval"),
             settings.webSocket().statsInterval());
     this.kafka =
@@ -119,7 +131,7 @@ public final class ServiceHttp {
         new TidemarkRoutes(
             new HealthRoutes(readiness),
             new QueryRoutes(
-                new JdbcQueryRepository(db, blocking),
+                new JdbcQueryRepository(queries, blocking),
                 (FraudStateLookup<UserFraud.StateView>) this::fraudState,
                 settings.maxRange(),
                 settings.maxAlerts()),
@@ -132,11 +144,16 @@ public final class ServiceHttp {
   /**
    * Prepares the HTTP side: live hub and statistics started, readiness checks registered, fraud
    * rule read from the database (the stored rule wins over the configured one) and kept in step
-   * with the other nodes. Nothing listens until {@link #bind()}.
+   * with the other nodes. Nothing listens until {@link #bind()}. The query API reads through {@code
+   * queries}, a pool apart from the writer's {@code dataSource}.
    */
   public static ServiceHttp create(
-      ActorSystem<?> system, Config config, DataSource dataSource, ConsumptionGate gate) {
-    ServiceHttp http = new ServiceHttp(system, config, dataSource, gate);
+      ActorSystem<?> system,
+      Config config,
+      DataSource dataSource,
+      DataSource queries,
+      ConsumptionGate gate) {
+    ServiceHttp http = new ServiceHttp(system, config, dataSource, queries, gate);
     http.startBackground();
     return http;
   }
@@ -235,16 +252,25 @@ public final class ServiceHttp {
 
   /**
    * Feeds the metrics from a clickstream pipeline consuming {@code topic}: its counters every
-   * {@link #SYNC_INTERVAL}, its partitions' consumer lag every second.
+   * {@link #SYNC_INTERVAL}, its partitions' consumer lag every second; readiness fails once it has
+   * stopped on a failure.
    */
   public void observe(PipelineMetrics pipeline, String topic) {
     PipelineMetricsBridge bridge = new PipelineMetricsBridge(pipeline, metrics, topic);
+    readiness.register(ReadinessChecks.pipeline(topic, pipeline));
     ConsumerLagProbe lag = new ConsumerLagProbe(kafka, topic, pipeline, bridge);
     var classic = system.classicSystem();
     var sync =
         classic
             .scheduler()
-            .scheduleAtFixedRate(SYNC_INTERVAL, SYNC_INTERVAL, bridge::sync, classic.dispatcher());
+            .scheduleAtFixedRate(
+                SYNC_INTERVAL,
+                SYNC_INTERVAL,
+                () -> {
+                  bridge.sync();
+                  syncLiveFeed();
+                },
+                classic.dispatcher());
     var probe =
         classic
             .scheduler()
@@ -259,6 +285,15 @@ public final class ServiceHttp {
               probe.cancel();
               return CompletableFuture.completedFuture(Done.getInstance());
             });
+  }
+
+  private void syncLiveFeed() {
+    metrics.bufferBytes(LIVE_FEED_BUFFER).set(live.windows().bytes());
+    metrics.bufferKeys(LIVE_FEED_BUFFER).set(live.windows().tracked());
+    metrics.bufferLimitBytes(LIVE_FEED_BUFFER).set(liveMaxBytes);
+    long dropped = live.droppedUpdates();
+    metrics.liveMessagesDropped().inc(Math.max(0, dropped - liveDropped));
+    liveDropped = Math.max(liveDropped, dropped);
   }
 
   /** Binds the server (blocking until bound); it unbinds on coordinated shutdown. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemark.http.metrics.TidemarkMetrics;
 import io.tidemark.service.web.PipelineMetricsBridge;
+import io.tidemark.service.web.ReadinessChecks;
 import io.tidemark.streams.event.Reason;
 import java.util.List;
 import java.util.Map;
@@ -45,5 +46,50 @@ class PipelineMetricsExportTest {
       assertTrue(text.contains(line + "\n"), () -> line + " in\n" + text);
     }
     assertEquals(Map.of("MALFORMED_JSON", 4L, "TOO_LATE", 2L), metrics.deadLettersByReason());
+  }
+
+  @Test
+  void aPipelineStoppedOnAFailureIsNotReadyAndSaysSoInMetrics() throws Exception {
+    PipelineMetrics pipeline = new PipelineMetrics();
+    TidemarkMetrics metrics = new TidemarkMetrics();
+    PipelineMetricsBridge bridge = new PipelineMetricsBridge(pipeline, metrics, "clicks");
+    var readiness = ReadinessChecks.pipeline("clicks", pipeline);
+    pipeline.retried();
+    pipeline.retried();
+    pipeline.holding(PipelineMetrics.PENDING_COMMITS, 0, 1_000);
+    pipeline.holding(PipelineMetrics.PENDING_COMMITS, 1, 500);
+    bridge.sync();
+    assertTrue(readiness.check().toCompletableFuture().get());
+    assertEquals("pipeline-clicks", readiness.name());
+
+    pipeline.rejected();
+    pipeline.failed("The database rejected the commit of clicks-1 up to offset 7");
+    bridge.sync();
+
+    assertEquals(false, readiness.check().toCompletableFuture().get());
+    String text = metrics.registry().render();
+    for (String line :
+        List.of(
+            "tidemark_commit_retries_total{topic=\"clicks\"} 2",
+            "tidemark_commits_rejected_total{topic=\"clicks\"} 1",
+            "tidemark_pipeline_failed{topic=\"clicks\"} 1",
+            "tidemark_buffer_bytes{buffer=\"pending-commits\"} 1500")) {
+      assertTrue(text.contains(line + "\n"), () -> line + " in\n" + text);
+    }
+  }
+
+  @Test
+  void whatAPartitionHeldIsGoneWithItsStream() {
+    PipelineMetrics pipeline = new PipelineMetrics();
+    pipeline.buffered(PipelineMetrics.RECORD_BATCHES, 3, 4_000);
+    pipeline.buffered(PipelineMetrics.RECORD_BATCHES, 5, 1_000);
+    pipeline.holding(PipelineMetrics.PENDING_COMMITS, 3, 700);
+    pipeline.buffered(PipelineMetrics.RECORD_BATCHES, 3, -1_000);
+
+    pipeline.released(3);
+
+    assertEquals(
+        Map.of(PipelineMetrics.RECORD_BATCHES, 1_000L, PipelineMetrics.PENDING_COMMITS, 0L),
+        pipeline.bufferedBytes());
   }
 }

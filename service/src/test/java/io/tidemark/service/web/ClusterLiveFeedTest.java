@@ -157,6 +157,29 @@ class ClusterLiveFeedTest {
     }
   }
 
+  @Test
+  void topicMessagesStayBelowTheFrameWhateverTheLengthOfTheKeys() {
+    String widest = "/" + "中".repeat(1023);
+    List<LiveTopic.PartitionWindow> windows = new java.util.ArrayList<>();
+    for (int i = 0; i < 1_200; i++) {
+      windows.add(
+          LiveTopic.PartitionWindow.of(0, views(i % 2 == 0 ? widest : "/p" + i, i, 1, Kind.FIRED)));
+    }
+    List<List<LiveTopic.PartitionWindow>> messages = ClusterLiveFeed.messages(windows);
+    int total = 0;
+    for (List<LiveTopic.PartitionWindow> message : messages) {
+      int bytes = 0;
+      for (LiveTopic.PartitionWindow w : message) {
+        bytes += 64 + w.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+      }
+      assertTrue(bytes <= ClusterLiveFeed.MESSAGE_BYTES, "message of " + bytes + " bytes");
+      assertTrue(message.size() <= ClusterLiveFeed.WINDOWS_PER_MESSAGE);
+      total += message.size();
+    }
+    assertEquals(windows.size(), total);
+    assertEquals(windows, messages.stream().flatMap(List::stream).toList());
+  }
+
   static WindowResult<String, Long> views(String page, long views, int revision, Kind kind) {
     return new WindowResult<>("pageviews", page, 0, MINUTE, views, revision, kind);
   }

@@ -1,6 +1,7 @@
 package io.tidemark.service.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemark.http.live.LiveHub;
 import io.tidemark.http.live.LiveMessage;
@@ -35,6 +36,25 @@ class LiveWindowFeedTest {
   static WindowResult<String, Long> views(String page, long start, long views, Kind kind) {
     return new WindowResult<>(
         "pageviews", page, start, start + MINUTE, views, kind == Kind.PROVISIONAL ? 0 : 1, kind);
+  }
+
+  @Test
+  void manyLongKeysStayWithinTheByteBoundAndTheNewestWindowsAreKept() {
+    long maxBytes = 200_000;
+    Recording hub = new Recording();
+    LiveWindowFeed feed = new LiveWindowFeed(hub, 100, maxBytes);
+    String longPage = "/" + "p".repeat(1000);
+    for (int i = 0; i < 10_000; i++) {
+      // all within the retention: only the byte bound can forget them
+      feed.accept(0, views(longPage + i, (i / 100) * MINUTE, 1, Kind.FIRED));
+    }
+    assertTrue(feed.bytes() <= maxBytes, "bytes " + feed.bytes());
+    assertTrue(feed.tracked() < 100, "tracked " + feed.tracked());
+    assertTrue(feed.tracked() > 50, "tracked " + feed.tracked());
+    feed.flush();
+    assertEquals(
+        longPage + 9_999,
+        hub.published.stream().map(LiveMessage.Window::key).reduce((a, b) -> b).get());
   }
 
   @Test

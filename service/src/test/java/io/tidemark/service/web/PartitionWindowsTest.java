@@ -1,6 +1,7 @@
 package io.tidemark.service.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tidemark.streams.time.WindowResult;
 import io.tidemark.streams.time.WindowResult.Kind;
@@ -14,6 +15,21 @@ class PartitionWindowsTest {
   static WindowResult<String, Long> views(String page, long start, long views, Kind kind) {
     return new WindowResult<>(
         "pageviews", page, start, start + MINUTE, views, kind == Kind.PROVISIONAL ? 0 : 1, kind);
+  }
+
+  @Test
+  void newWindowsBeyondTheByteBoundAreDroppedUntilTheNextDrain() {
+    PartitionWindows windows = new PartitionWindows(100_000);
+    String longPage = "/" + "p".repeat(1000);
+    for (int i = 0; i < 1_000; i++) {
+      windows.accept(0, views(longPage + i, 0, 1, Kind.FIRED));
+    }
+    List<LiveTopic.PartitionWindow> drained = windows.drain();
+    assertTrue(drained.size() < 50, "drained " + drained.size());
+    assertTrue(drained.size() > 30, "drained " + drained.size());
+    assertEquals(1_000 - drained.size(), windows.dropped());
+    windows.accept(0, views("/next", 0, 1, Kind.FIRED));
+    assertEquals(List.of("/next"), windows.drain().stream().map(w -> w.key()).toList());
   }
 
   @Test

@@ -22,8 +22,8 @@ import java.util.Locale;
  * <p>Checks, in SPEC precedence order: the whole record must be one strict RFC 8259 object in valid
  * UTF-8 ({@link Reason#MALFORMED_JSON}); then every required field must be present and not {@code
  * null}, in SPEC field order ({@link Reason#MISSING_FIELD}); then each field must be valid, in the
- * same order ({@link Reason#INVALID_FIELD}). Duplicate keys: the last one wins. Unknown fields are
- * ignored once parsed.
+ * same order ({@link Reason#INVALID_FIELD}; a required string holding U+0000 is invalid, the detail
+ * gives its position). Duplicate keys: the last one wins. Unknown fields are ignored once parsed.
  */
 public final class EventCodec {
 
@@ -195,6 +195,12 @@ public final class EventCodec {
     }
   }
 
+  /**
+   * A string holding U+0000 at {@code index} (UTF-16 units): no text column of the serving layer or
+   * the journal can store it, so it is invalid however the rest of the record looks.
+   */
+  private record NulAt(int index) {}
+
   /** Thrown for input that is malformed before Jackson sees it; cheap, no stack trace. */
   private static final class Malformed extends IOException {
     private static final long serialVersionUID = 1L;
@@ -252,7 +258,12 @@ public final class EventCodec {
       if (length == 0) {
         return Problem.EMPTY;
       }
-      return length > MAX_STRING_LENGTH ? Problem.TOO_LONG : p.getText();
+      if (length > MAX_STRING_LENGTH) {
+        return Problem.TOO_LONG;
+      }
+      String text = p.getText();
+      int nul = text.indexOf('\u0000');
+      return nul < 0 ? text : new NulAt(nul);
     }
     return notString(p, token);
   }
@@ -338,6 +349,10 @@ public final class EventCodec {
     for (int i = 0; i < values.length; i++) {
       if (values[i] instanceof Problem problem) {
         return new Invalid<>(Reason.INVALID_FIELD, names[i] + ": " + problem.text);
+      }
+      if (values[i] instanceof NulAt nul) {
+        return new Invalid<>(
+            Reason.INVALID_FIELD, names[i] + ": contains U+0000 at char " + nul.index());
       }
     }
     return null;

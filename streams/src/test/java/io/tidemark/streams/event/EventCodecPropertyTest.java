@@ -20,6 +20,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 
 /** Properties of the codec over random and mutated input: total, consistent, lossless. */
 class EventCodecPropertyTest {
@@ -197,12 +198,24 @@ class EventCodecPropertyTest {
     assertEquals(new Valid<>(txn), EventCodec.decodeTransaction(EventCodec.encode(txn)));
   }
 
+  @Property(tries = 200)
+  void anyTextHoldingNulIsInvalid(
+      @ForAll("texts") String text, @ForAll @IntRange(min = 0, max = 40) int at) {
+    int index = Math.min(at, text.length() - 1);
+    String withNul = text.substring(0, index) + '\u0000' + text.substring(index + 1);
+    Click click = new Click("c-1", "u-1", withNul, EventCodec.MIN_TS);
+    assertEquals(
+        new Invalid<Click>(Reason.INVALID_FIELD, "url: contains U+0000 at char " + index),
+        EventCodec.decodeClick(EventCodec.encode(click)));
+  }
+
+  /** Strings SPEC §1 accepts: 1 to 1024 UTF-16 units, any but U+0000. */
   @Provide
   Arbitrary<String> texts() {
     return Arbitraries.oneOf(
-        Arbitraries.strings().ofMinLength(1).ofMaxLength(40),
-        Arbitraries.strings().all().ofMinLength(1).ofMaxLength(40),
-        Arbitraries.strings().ascii().ofMinLength(1000).ofMaxLength(1024));
+        Arbitraries.strings().excludeChars('\u0000').ofMinLength(1).ofMaxLength(40),
+        Arbitraries.strings().all().excludeChars('\u0000').ofMinLength(1).ofMaxLength(40),
+        Arbitraries.strings().ascii().excludeChars('\u0000').ofMinLength(1000).ofMaxLength(1024));
   }
 
   @Provide

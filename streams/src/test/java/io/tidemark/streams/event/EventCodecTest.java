@@ -181,7 +181,7 @@ class EventCodecTest {
     cases.add(
         c(
             "DEL and escaped controls in strings",
-            click(q("c\u007f"), q("u\\n\\t\\u0000"), q("/"), TS),
+            click(q("c\u007f"), q("u\\n\\t\\u0001\\u001f"), q("/"), TS),
             "valid"));
 
     // MALFORMED_JSON: not a single strict object in UTF-8
@@ -365,6 +365,10 @@ class EventCodecTest {
         {q("a".repeat(1025)), field + ": longer than 1024 chars"},
         {q("a".repeat(1023) + EMOJI), field + ": longer than 1024 chars"},
         {q("a".repeat(3 << 20)), field + ": longer than 1024 chars"},
+        {q("\\u0000"), field + ": contains U+0000 at char 0"},
+        {q("ab\\u0000cd"), field + ": contains U+0000 at char 2"},
+        {q("a".repeat(1023) + "\\u0000"), field + ": contains U+0000 at char 1023"},
+        {q(EMOJI + "\\u0000"), field + ": contains U+0000 at char 2"},
       };
       for (String[] b : bad) {
         String[] v = values.clone();
@@ -512,6 +516,21 @@ class EventCodecTest {
             "txnId too long",
             txn(q("t".repeat(1025)), u, "1", null, de, TS),
             "INVALID_FIELD txnId: longer than 1024 chars"));
+    cases.add(
+        c(
+            "txnId with U+0000",
+            txn(q("t-\\u0000"), u, "1", null, de, TS),
+            "INVALID_FIELD txnId: contains U+0000 at char 2"));
+    cases.add(
+        c(
+            "userId with U+0000",
+            txn(t, q("\\u0000u"), "1", null, de, TS),
+            "INVALID_FIELD userId: contains U+0000 at char 0"));
+    cases.add(
+        c(
+            "U+0000 in txnId before a bad amount",
+            txn(q("\\u0000"), u, "-1", null, de, TS),
+            "INVALID_FIELD txnId: contains U+0000 at char 0"));
     cases.add(
         c(
             "userId an array",
@@ -781,7 +800,7 @@ class EventCodecTest {
   void clickRoundTrips() {
     Click[] clicks = {
       new Click("c-000123", "u-42", URL, 1732300000123L),
-      new Click("\"", "\\", "\u0000\u007f\u0080\u07ff\u0800\uffff", EventCodec.MIN_TS),
+      new Click("\"", "\\", "\u0001\u007f\u0080\u07ff\u0800\uffff", EventCodec.MIN_TS),
       new Click("x".repeat(1024), "😀".repeat(512), "\uDBFF\uDFFF\uD800", EventCodec.END_TS - 1),
     };
     for (Click click : clicks) {

@@ -1,0 +1,102 @@
+package io.tidemark.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tidemark.service.generate.GeneratorSettings;
+import io.tidemark.service.infra.EmbeddedKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code tidemark run} as a JVM of its own, stopped with SIGTERM while it consumes: it exits within
+ * five seconds, and says nothing on the way but that it stops (no warnings, no errors, no stray
+ * lines of the libraries).
+ */
+class StopIT {
+
+  static final Duration STOP_WITHIN = Duration.ofSeconds(5);
+
+  @TempDir Path work;
+
+  EmbeddedKafka kafka;
+  ServiceConfig config;
+  ServiceProcess service;
+
+  @BeforeEach
+  void startKafka() {
+    kafka = EmbeddedKafka.start();
+    kafka.createTopics(
+        Map.of("clicks", 4, "transactions", 4, "dead-letters", 1, "fraud-alerts", 4));
+    config = ServiceConfig.onMachinePostgres(kafka.bootstrapServers());
+  }
+
+  @AfterEach
+  void stopEverything() {
+    if (service != null) {
+      service.close();
+    }
+    if (config != null) {
+      config.dropSchema();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+
+  @Test
+  void runStopsWithinFiveSecondsOfSigtermWithoutWarningsOrStrayOutput() throws Exception {
+    // enough that the pipeline is mid-stream when the signal comes
+    ClickTopic.produce(
+        kafka.bootstrapServers(),
+        "clicks",
+        GeneratorSettings.defaults().withCounts(200_000, 0).withSeed(11));
+    DataSource db = config.dataSource();
+    Map<String, String> env = new HashMap<>(config.env());
+    // the clickstream side only: the transactional fraud pipeline and its projection have a stop
+    // of their own
+    env.put("FRAUD_PIPELINE_ENABLED", "false");
+    env.put("FRAUD_PROJECTION_ENABLED", "false");
+    service = ServiceProcess.start(env, config.properties(), work.resolve("service.log"));
+    ServiceProcess running = service;
+    Await.until(
+        Duration.ofMinutes(2),
+        () -> ExactlyOnce.committed(db, "clicks") > 0 || !running.isAlive(),
+        () -> "the service committed nothing; output:\n" + running.tail(40));
+    assertTrue(running.isAlive(), () -> "service died on its own:\n" + running.tail(80));
+    int before = running.lines().size();
+
+    Duration took = running.terminate(Duration.ofSeconds(60));
+
+    List<String> lines = running.lines();
+    List<String> atStop = lines.subList(Math.min(before, lines.size()), lines.size());
+    Files.write(work.resolve("at-stop.log"), atStop);
+    System.out.printf(
+        "StopIT: stopped in %d ms; %d lines before, %d after; output at stop:%n%s%n",
+        took.toMillis(), before, lines.size(), String.join("\n", atStop));
+    assertTrue(
+        took.compareTo(STOP_WITHIN) < 0,
+        () ->
+            "stopped in " + took.toMillis() + " ms; output at stop:\n" + String.join("\n", atStop));
+    List<String> noise =
+        atStop.stream()
+            .filter(
+                line ->
+                    line.contains(" WARN ")
+                        || line.contains(" ERROR ")
+                        || line.startsWith("# ")
+                        || line.contains("Exception"))
+            .toList();
+    assertEquals(List.of(), noise, () -> "output at stop:\n" + String.join("\n", atStop));
+    assertEquals(143, running.exitValue(), "exit status of a JVM ended by SIGTERM");
+  }
+}
