@@ -102,8 +102,9 @@ class SchemaIT {
             "txn_id", "text",
             "txn_ts", "timestamp with time zone",
             "countries", "ARRAY",
-            "detected_at", "timestamp with time zone"),
-        List.of("alert_id"));
+            "detected_at", "timestamp with time zone",
+            "alert_key", "bytea"),
+        List.of("alert_key"));
   }
 
   @Test

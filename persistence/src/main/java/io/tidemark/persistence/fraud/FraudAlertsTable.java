@@ -18,8 +18,9 @@ import javax.sql.DataSource;
  * the alerts read from a partition and the partition's next offset are written in one database
  * transaction ({@code input_offsets}, pipeline {@value #PIPELINE}), so each alert is in the table
  * exactly once and a restarted reader resumes where the table stands. The insert also ignores an
- * existing {@code alert_id}, so two readers of one partition during a rebalance write the same rows
- * and the offset only moves forward. Blocking: call it from a thread that may block.
+ * existing alert (keyed by the SHA-256 of its id, which may be longer than an index row), so two
+ * readers of one partition during a rebalance write the same rows and the offset only moves
+ * forward. Blocking: call it from a thread that may block.
  */
 public final class FraudAlertsTable {
 
@@ -28,7 +29,7 @@ public final class FraudAlertsTable {
 
   static final String INSERT =
       "INSERT INTO fraud_alerts (alert_id, user_id, txn_id, txn_ts, countries, detected_at)"
-          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_id) DO NOTHING";
+          + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (alert_key) DO NOTHING";
 
   static final String OFFSET =
       "INSERT INTO input_offsets (pipeline, topic, partition, next_offset) VALUES (?, ?, ?, ?)"
