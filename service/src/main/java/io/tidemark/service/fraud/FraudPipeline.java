@@ -217,15 +217,32 @@ public final class FraudPipeline {
     return done;
   }
 
-  /** Stops consuming; the open Kafka transaction commits what was processed, then it completes. */
+  /**
+   * Stops consuming; what was processed commits with the open Kafka transaction if the stream
+   * drains within a few commit intervals, else the stream is cut and the open transaction aborts
+   * (its records are consumed again by the next owner, and answered as the first time). Completes
+   * when the stream has stopped.
+   */
   public CompletionStage<Done> stop() {
     if (killSwitch != null && stopping.compareAndSet(false, true)) {
       Consumer.Control c = control.get();
-      CompletionStage<Done> stopped =
-          c == null
-              ? CompletableFuture.completedFuture(Done.getInstance())
-              : c.drainAndShutdown(done, system.executionContext());
-      stopped.whenComplete((d, e) -> killSwitch.shutdown());
+      CompletionStage<Done> drained = c == null ? done : c.stop().thenCompose(stopped -> done);
+      Duration grace = settings.commitInterval().multipliedBy(10);
+      CompletionStage<Done> cut =
+          Patterns.after(
+              grace,
+              system.classicSystem().scheduler(),
+              system.executionContext(),
+              () -> CompletableFuture.completedFuture(Done.getInstance()));
+      drained
+          .applyToEither(cut, d -> d)
+          .whenComplete(
+              (d, e) -> {
+                killSwitch.shutdown();
+                if (c != null) {
+                  c.shutdown();
+                }
+              });
     }
     return done;
   }
