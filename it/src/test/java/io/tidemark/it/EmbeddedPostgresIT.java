@@ -32,7 +32,7 @@ class EmbeddedPostgresIT {
       assertTrue(db.embedded(), "no DB_URL: an embedded server");
       endpoint = db.endpoint();
       try (var pool = endpoint.newPool("it", 2)) {
-        assertEquals(4, Schema.migrate(pool));
+        assertEquals(6, Schema.migrate(pool));
         assertEquals(0, Schema.migrate(pool));
         try (Connection c = pool.getConnection();
             Statement s = c.createStatement()) {

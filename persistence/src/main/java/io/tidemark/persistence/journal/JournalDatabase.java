@@ -4,6 +4,8 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
@@ -35,8 +37,12 @@ public final class JournalDatabase implements Extension {
     }
   }
 
+  /** How long a highest sequence number read ahead for a recovery stays usable. */
+  private static final long PREFETCH_VALID_NANOS = 30_000_000_000L;
+
   private final JournalSettings settings;
   private final HikariDataSource pool;
+  private final Map<String, long[]> prefetchedHighest = new ConcurrentHashMap<>();
 
   private JournalDatabase(ExtendedActorSystem system) {
     this.settings = JournalSettings.create(system.settings().config());
@@ -68,6 +74,24 @@ public final class JournalDatabase implements Extension {
 
   DataSource dataSource() {
     return pool;
+  }
+
+  /**
+   * Remembers the highest sequence number of {@code persistenceId}, read together with its
+   * snapshot: the journal asks for it next in the same recovery, and takes it from here instead of
+   * another round trip. Nothing else writes the entity's events while it recovers.
+   */
+  void prefetchedHighest(String persistenceId, long highest) {
+    if (prefetchedHighest.size() > settings.queueCapacity()) {
+      prefetchedHighest.clear();
+    }
+    prefetchedHighest.put(persistenceId, new long[] {highest, System.nanoTime()});
+  }
+
+  /** The highest sequence number read ahead for {@code persistenceId}, once, if still fresh. */
+  Long takePrefetchedHighest(String persistenceId) {
+    long[] entry = prefetchedHighest.remove(persistenceId);
+    return entry == null || System.nanoTime() - entry[1] > PREFETCH_VALID_NANOS ? null : entry[0];
   }
 
   /** A connection in manual-commit mode. */

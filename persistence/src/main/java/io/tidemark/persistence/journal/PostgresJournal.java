@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.dispatch.Futures;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.PersistentRepr$;
@@ -204,6 +205,10 @@ public final class PostgresJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
+    Long prefetched = database.takePrefetchedHighest(persistenceId);
+    if (prefetched != null) {
+      return Futures.successful(prefetched);
+    }
     Highest request = new Highest(persistenceId, new CompletableFuture<>());
     highest.submit(request);
     return FutureConverters.asScala(request.future());

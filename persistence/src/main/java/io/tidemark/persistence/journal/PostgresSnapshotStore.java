@@ -29,17 +29,24 @@ import scala.jdk.javaapi.FutureConverters;
  */
 public final class PostgresSnapshotStore extends SnapshotStore {
 
+  /**
+   * The newest matching snapshot of each entity of a batch, and the highest sequence number of its
+   * events, which the journal asks for next in the same recovery (one round trip instead of two).
+   */
   static final String LOAD =
       """
-      SELECT DISTINCT ON (r.idx) r.idx, s.sequence_number, s.created,
-             s.snapshot_ser_id, s.snapshot_ser_manifest, s.snapshot_payload
+      SELECT r.idx, s.sequence_number, s.created,
+             s.snapshot_ser_id, s.snapshot_ser_manifest, s.snapshot_payload,
+             (SELECT max(j.sequence_number) FROM event_journal j WHERE j.persistence_id = r.pid)
       FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[])
            WITH ORDINALITY AS r(pid, max_nr, max_ts, min_nr, min_ts, idx)
-      JOIN snapshot s
-        ON s.persistence_id = r.pid
-       AND s.sequence_number BETWEEN r.min_nr AND r.max_nr
-       AND s.created BETWEEN r.min_ts AND r.max_ts
-      ORDER BY r.idx, s.sequence_number DESC
+      LEFT JOIN LATERAL (
+        SELECT * FROM snapshot s
+        WHERE s.persistence_id = r.pid
+          AND s.sequence_number BETWEEN r.min_nr AND r.max_nr
+          AND s.created BETWEEN r.min_ts AND r.max_ts
+        ORDER BY s.sequence_number DESC
+        LIMIT 1) s ON true
       """;
 
   static final String SAVE =
@@ -168,9 +175,14 @@ public final class PostgresSnapshotStore extends SnapshotStore {
         while (rs.next()) {
           int index = rs.getInt(1) - 1;
           Load load = batch.get(index);
+          database.prefetchedHighest(load.persistenceId(), rs.getLong(7));
+          byte[] payload = rs.getBytes(6);
+          if (payload == null) {
+            continue;
+          }
           try {
             Object snapshot =
-                serialization.deserialize(rs.getBytes(6), rs.getInt(4), rs.getString(5)).get();
+                serialization.deserialize(payload, rs.getInt(4), rs.getString(5)).get();
             SnapshotMetadata metadata =
                 SnapshotMetadata.apply(load.persistenceId(), rs.getLong(2), rs.getLong(3));
             found.put(index, SelectedSnapshot.create(metadata, snapshot));
