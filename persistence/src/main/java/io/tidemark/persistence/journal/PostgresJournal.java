@@ -1,6 +1,7 @@
 package io.tidemark.persistence.journal;
 
 import com.typesafe.config.Config;
+import io.tidemark.persistence.serving.StorageFailures;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -246,7 +247,7 @@ public final class PostgresJournal extends AsyncWriteJournal {
       insert(batch);
       batch.forEach(w -> w.future().complete(null));
     } catch (SQLException e) {
-      if (batch.size() == 1 || SqlErrors.mayHeal(e)) {
+      if (batch.size() == 1 || StorageFailures.canHeal(e)) {
         fail(batch, e);
         return;
       }
