@@ -267,15 +267,15 @@ public final class FraudPipeline {
         // one ask and one journal write per user per batch instead of one per record.
         .groupedWithin(settings.batchSize(), settings.batchWindow())
         // Each batch is decoded and split by user; a bad record's dead letter is known at once.
-        .mapConcat(this::byUser)
-        // Each user of a batch is asked once for all its records. Asks of different users
-        // overlap; a user's next ask is sent only once its previous one was answered, since
-        // sharding may drop a message buffered during a shard hand-off while a later one gets
-        // through. mapAsync emits in input order: a batch goes on once all its users answered.
-        .mapAsync(settings.parallelism(), askInUserOrder())
-        // The batch's last user group carries what to produce for each record, in record order;
-        // one message per partition goes to the producer: its records and its last offset.
-        .mapConcat(group -> Output.perPartition(group.emit()))
+        .map(this::byUser)
+        // Each user of a batch is asked once for all its records; the asks of a batch, and of the
+        // next few batches, overlap. A user's next ask is sent only once its previous one was
+        // answered, since sharding may drop a message buffered during a shard hand-off while a
+        // later one gets through. Batches go on in input order, each once all its users answered;
+        // at most `parallelism` records are in flight, ahead of the Kafka commit.
+        .mapAsync(batchesInFlight(), askAllInUserOrder())
+        // One message per partition goes to the producer: its records and its last offset.
+        .mapConcat(Output::perPartition)
         .via(Transactional.flow(producerSettings(), transactionalId));
   }
 
@@ -344,14 +344,27 @@ public final class FraudPipeline {
    * sent. A message of a failed run that arrives late is the user's next records after all that its
    * entity has seen, so it too keeps the order.
    */
-  private Function<
-          UserBatch.Group<Pending, Output>, CompletionStage<UserBatch.Group<Pending, Output>>>
-      askInUserOrder() {
+  private Function<List<UserBatch.Group<Pending, Output>>, CompletionStage<List<Output>>>
+      askAllInUserOrder() {
     KeyedSequencer users = new KeyedSequencer();
-    return group ->
-        group.records().isEmpty()
-            ? CompletableFuture.completedFuture(group)
-            : users.after(group.userId(), () -> ask(group));
+    return groups -> {
+      List<CompletableFuture<UserBatch.Group<Pending, Output>>> asks =
+          new ArrayList<>(groups.size());
+      for (UserBatch.Group<Pending, Output> group : groups) {
+        asks.add(
+            group.records().isEmpty()
+                ? CompletableFuture.completedFuture(group)
+                : users.after(group.userId(), () -> ask(group)).toCompletableFuture());
+      }
+      // The batch's last group carries what to produce for each record, in record order.
+      return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new))
+          .thenApply(all -> groups.get(groups.size() - 1).emit());
+    };
+  }
+
+  /** Batches whose asks overlap: {@code parallelism} records in flight, at least one batch. */
+  private int batchesInFlight() {
+    return Math.max(1, settings.parallelism() / settings.batchSize());
   }
 
   /** Asks the group's user's entity about all its records; the group with their outputs. */
