@@ -185,6 +185,13 @@ public final class AlertsTableWriter {
         .withClientId("tidemark-alerts-table")
         .withProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
         .withProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false")
-        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        .withProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest")
+        // A crashed node's partitions move as soon as the fraud pipeline's do, not after 45 s.
+        .withProperty(
+            ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+            Long.toString(settings.sessionTimeout().toMillis()))
+        .withProperty(
+            ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+            Long.toString(Math.max(100, settings.sessionTimeout().toMillis() / 4)));
   }
 }
