@@ -25,12 +25,7 @@ import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Consumer;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,14 +97,7 @@ public final class AlertFeed {
       // the stream looks them up when it runs, and retries with backoff
       log.warn("Alert feed could not find the end of {} yet: {}", settings.alertsTopic(), e);
     }
-    var running =
-        RestartSource.onFailuresWithBackoff(
-                RestartSettings.create(
-                    settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2),
-                feed::run)
-            .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.ignore(), Keep.both())
-            .run(system);
+    var running = RestartingStream.run(system, settings, feed::run);
     feed.killSwitch = running.first();
     feed.done = running.second();
     CoordinatedShutdown.get(system)

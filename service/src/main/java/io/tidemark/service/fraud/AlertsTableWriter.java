@@ -27,12 +27,7 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.kafka.ConsumerSettings;
 import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Consumer;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +68,7 @@ public final class AlertsTableWriter {
   public static AlertsTableWriter start(
       ActorSystem<?> system, FraudPipelineSettings settings, DataSource dataSource) {
     AlertsTableWriter writer = new AlertsTableWriter(system, settings, dataSource);
-    var running =
-        RestartSource.onFailuresWithBackoff(
-                RestartSettings.create(
-                    settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2),
-                writer::stream)
-            .viaMat(KillSwitches.single(), Keep.right())
-            .toMat(Sink.ignore(), Keep.both())
-            .run(system);
+    var running = RestartingStream.run(system, settings, writer::stream);
     writer.killSwitch = running.first();
     writer.done = running.second();
     CoordinatedShutdown.get(system)

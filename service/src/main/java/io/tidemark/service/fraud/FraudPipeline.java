@@ -56,12 +56,7 @@ import org.apache.pekko.kafka.Subscriptions;
 import org.apache.pekko.kafka.javadsl.Consumer;
 import org.apache.pekko.kafka.javadsl.Transactional;
 import org.apache.pekko.pattern.Patterns;
-import org.apache.pekko.stream.KillSwitches;
-import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.UniqueKillSwitch;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.RestartSource;
-import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,14 +108,7 @@ public final class FraudPipeline {
             "fraud-shard-placement",
             Props.empty());
     if (settings.enabled()) {
-      var running =
-          RestartSource.onFailuresWithBackoff(
-                  RestartSettings.create(
-                      settings.restartMinBackoff(), settings.restartMaxBackoff(), 0.2),
-                  this::transactionalStream)
-              .viaMat(KillSwitches.single(), Keep.right())
-              .toMat(Sink.ignore(), Keep.both())
-              .run(system);
+      var running = RestartingStream.run(system, settings, this::transactionalStream);
       this.killSwitch = running.first();
       this.done = running.second();
     } else {
