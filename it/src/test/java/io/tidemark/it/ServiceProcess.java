@@ -37,6 +37,13 @@ final class ServiceProcess implements AutoCloseable {
    */
   static ServiceProcess start(Map<String, String> env, Map<String, String> properties, Path logFile)
       throws IOException {
+    return start(env, properties, logFile, List.of("run"));
+  }
+
+  /** Starts {@code tidemark <arguments>} (e.g. {@code demo --rate 2000}); returns at once. */
+  static ServiceProcess start(
+      Map<String, String> env, Map<String, String> properties, Path logFile, List<String> arguments)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>();
     command.add(java);
@@ -47,7 +54,7 @@ final class ServiceProcess implements AutoCloseable {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());
-    command.add("run");
+    command.addAll(arguments);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
@@ -103,8 +110,35 @@ final class ServiceProcess implements AutoCloseable {
    * @throws IllegalStateException if it is still running after {@code timeout} (then killed)
    */
   Duration terminate(Duration timeout) throws InterruptedException {
+    return terminate(timeout, null);
+  }
+
+  /**
+   * Like {@link #terminate(Duration)}, and if the process is still running after {@code dumpAfter}
+   * writes its threads' stacks ({@code jcmd Thread.print}) to {@code stacks}: where a slow stop
+   * waits.
+   */
+  Duration terminate(Duration timeout, Duration dumpAfter, Path stacks)
+      throws InterruptedException {
+    return terminate(
+        timeout,
+        () -> {
+          if (!process.waitFor(dumpAfter.toMillis(), TimeUnit.MILLISECONDS)) {
+            dumpThreads(stacks);
+          }
+        });
+  }
+
+  private interface Watch {
+    void during() throws InterruptedException;
+  }
+
+  private Duration terminate(Duration timeout, Watch watch) throws InterruptedException {
     long start = System.nanoTime();
     process.destroy();
+    if (watch != null) {
+      watch.during();
+    }
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
       throw new IllegalStateException("Service process " + process.pid() + " outlived SIGTERM");
@@ -113,6 +147,20 @@ final class ServiceProcess implements AutoCloseable {
     // the whole output is in the log once the pump has read to its end
     pump.join(timeout.toMillis());
     return took;
+  }
+
+  private void dumpThreads(Path stacks) {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      Process dump =
+          new ProcessBuilder(jcmd, Long.toString(process.pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(stacks.toFile())
+              .start();
+      dump.waitFor(20, TimeUnit.SECONDS);
+    } catch (IOException | InterruptedException e) {
+      // no stacks: the failure message still says how long the stop took
+    }
   }
 
   int exitValue() {

@@ -69,9 +69,69 @@ class StopIT {
     stopMidStream(env, () -> ExactlyOnce.committed(db, "clicks") > 0);
   }
 
+  @Test
+  void runWithTheFraudSideStopsWithinFiveSecondsOfSigterm() throws Exception {
+    FraudLog.produce(kafka.bootstrapServers(), "transactions", FraudLog.generator(200_000));
+    ClickTopic.produce(
+        kafka.bootstrapServers(),
+        "clicks",
+        GeneratorSettings.defaults().withCounts(100_000, 0).withSeed(12));
+    DataSource db = config.dataSource();
+    String group = config.groupId() + "-fraud";
+    stopMidStream(
+        config.env(),
+        () ->
+            ExactlyOnce.committed(db, "clicks") > 0
+                && FraudLog.committedOffsets(kafka.bootstrapServers(), group, "transactions")
+                        .values()
+                        .stream()
+                        .mapToLong(Long::longValue)
+                        .sum()
+                    > 0);
+  }
+
+  @Test
+  void demoStopsWithinFiveSecondsOfSigterm() throws Exception {
+    DataSource db = config.dataSource();
+    Map<String, String> env = new HashMap<>(config.env());
+    env.remove("KAFKA_BOOTSTRAP_SERVERS");
+    // the demo's generator at four times its default rate: both pipelines busy at the signal
+    List<String> demo = List.of("demo", "--rate", "4000", "--fraud-share", "0.2");
+    stopMidStream(
+        env,
+        demo,
+        () ->
+            ExactlyOnce.committed(db, "clicks") > 0
+                && demoKafka()
+                        .map(
+                            bootstrap ->
+                                FraudLog.committedOffsets(
+                                        bootstrap, config.groupId() + "-fraud", "transactions")
+                                    .values()
+                                    .stream()
+                                    .mapToLong(Long::longValue)
+                                    .sum())
+                        .orElse(0L)
+                    > 0);
+  }
+
+  /** The address of the demo's in-process broker, once its banner is out. */
+  private java.util.Optional<String> demoKafka() {
+    return service.lines().stream()
+        .map(String::strip)
+        .filter(line -> line.startsWith("Kafka:"))
+        .map(line -> line.substring("Kafka:".length()).strip().split(" ")[0])
+        .findFirst();
+  }
+
   /** Starts the service, sends SIGTERM once {@code working}, and checks how it stopped. */
   private void stopMidStream(Map<String, String> env, BooleanSupplier working) throws Exception {
-    service = ServiceProcess.start(env, config.properties(), work.resolve("service.log"));
+    stopMidStream(env, List.of("run"), working);
+  }
+
+  private void stopMidStream(Map<String, String> env, List<String> command, BooleanSupplier working)
+      throws Exception {
+    service = ServiceProcess.start(env, config.properties(), work.resolve("service.log"), command);
     ServiceProcess running = service;
     Await.until(
         Duration.ofMinutes(2),
@@ -80,7 +140,15 @@ class StopIT {
     assertTrue(running.isAlive(), () -> "service died on its own:\n" + running.tail(80));
     int before = running.lines().size();
 
-    Duration took = running.terminate(Duration.ofSeconds(60));
+    Path stacks = work.resolve("stacks-at-stop.txt");
+    Duration took = running.terminate(Duration.ofSeconds(60), STOP_WITHIN, stacks);
+    if (Files.exists(stacks)) {
+      // kept beside the build's reports: where a slow stop waited
+      Path kept = Path.of("target", "StopIT-" + System.currentTimeMillis() + "-stacks.txt");
+      Files.createDirectories(kept.getParent());
+      Files.copy(stacks, kept);
+      Files.copy(work.resolve("service.log"), Path.of(kept + ".log"));
+    }
 
     List<String> lines = running.lines();
     List<String> atStop = lines.subList(Math.min(before, lines.size()), lines.size());
