@@ -135,7 +135,9 @@ final class ServiceProcess implements AutoCloseable {
 
   private Duration terminate(Duration timeout, Watch watch) throws InterruptedException {
     long start = System.nanoTime();
-    process.destroy();
+    // SIGTERM through the process handle: Process.destroy() also closes the pipes, and the output
+    // of the stop itself would be lost
+    process.toHandle().destroy();
     if (watch != null) {
       watch.during();
     }

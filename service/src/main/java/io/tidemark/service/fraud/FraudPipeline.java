@@ -89,7 +89,12 @@ public final class FraudPipeline {
   private final FraudMetrics metrics = new FraudMetrics();
   private final ClusterSharding sharding;
   private final AtomicReference<Consumer.Control> control = new AtomicReference<>();
+  private static final Duration PRODUCER_CLOSE_TIMEOUT = Duration.ofSeconds(2);
+
   private final AtomicBoolean stopping = new AtomicBoolean();
+  // set when a stop cuts the stream: no entity is asked any more (an ask sent then would reach a
+  // shard region that is handing its shards off, and hold the hand-off up)
+  private final AtomicBoolean streamCut = new AtomicBoolean();
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Done> done;
   private final String transactionalId;
@@ -226,6 +231,7 @@ public final class FraudPipeline {
           .applyToEither(cut, d -> d)
           .whenComplete(
               (d, e) -> {
+                streamCut.set(true);
                 killSwitch.shutdown();
                 if (c != null) {
                   c.shutdown();
@@ -376,6 +382,9 @@ public final class FraudPipeline {
    */
   private CompletionStage<UserFraud.ProcessedAll> askEntity(
       String userId, List<UserFraud.Item> items, int attempt) {
+    if (streamCut.get()) {
+      return CompletableFuture.failedFuture(new IllegalStateException("fraud pipeline stopped"));
+    }
     return sharding
         .entityRefFor(UserFraud.ENTITY_KEY, userId)
         .<UserFraud.ProcessedAll>ask(
@@ -483,6 +492,11 @@ public final class FraudPipeline {
     return ProducerSettings.create(system, new ByteArraySerializer(), new ByteArraySerializer())
         .withBootstrapServers(settings.bootstrapServers())
         .withEosCommitInterval(settings.commitInterval())
+        // A stream cut at a stop closes its producer with a transaction open; the close aborts it
+        // but does not wait for the broker's answer longer than this (the connector's default, 60
+        // s, held the whole stop). An abort left unanswered ends at the broker within the
+        // transaction timeout, or at once when this transactional id starts again.
+        .withCloseTimeout(PRODUCER_CLOSE_TIMEOUT)
         .withProperty(
             ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
             Long.toString(settings.transactionTimeout().toMillis()));

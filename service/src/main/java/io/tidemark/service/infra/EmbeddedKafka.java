@@ -147,8 +147,24 @@ public final class EmbeddedKafka implements AutoCloseable {
       return;
     }
     closed = true;
-    server.shutdown();
-    server.awaitShutdown();
+    // The broker's own client to its controller warns, at every shutdown, that it closes a client
+    // already closed (a Kafka quirk, not a problem); the clients' logger says nothing below ERROR
+    // while this broker goes away.
+    Level before = null;
+    ch.qos.logback.classic.Logger clients = null;
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      clients = context.getLogger("org.apache.kafka.clients.NetworkClient");
+      before = clients.getLevel();
+      clients.setLevel(Level.ERROR);
+    }
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } finally {
+      if (clients != null) {
+        clients.setLevel(before);
+      }
+    }
     if (deleteOnClose) {
       deleteRecursively(dataDir);
     }

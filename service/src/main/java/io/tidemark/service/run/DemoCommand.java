@@ -154,16 +154,17 @@ public final class DemoCommand implements Callable<Integer> {
           producer.stop();
           return CompletableFuture.completedFuture(Done.getInstance());
         });
-    shutdown.addTask(
-        CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
-        "stop-demo-infrastructure",
-        () ->
-            CompletableFuture.runAsync(
-                    () -> {
-                      kafka.close();
-                      database.close();
-                    })
-                .thenApply(v -> Done.getInstance()));
+    // The broker and the database go last, once the actor system has terminated: every consumer,
+    // producer and pool of the service is closed by then, and none of them is left warning that
+    // its server went away.
+    runtime
+        .system()
+        .classicSystem()
+        .registerOnTermination(
+            () -> {
+              kafka.close();
+              database.close();
+            });
 
     System.out.printf(
         "%nTidemark demo is running (Ctrl-C stops it)%n"
