@@ -220,7 +220,7 @@ public final class FraudPipeline {
     if (killSwitch != null && stopping.compareAndSet(false, true)) {
       Consumer.Control c = control.get();
       CompletionStage<Done> drained = c == null ? done : c.stop().thenCompose(stopped -> done);
-      Duration grace = settings.commitInterval().multipliedBy(10);
+      Duration grace = settings.commitInterval().multipliedBy(30);
       CompletionStage<Done> cut =
           Patterns.after(
               grace,
